@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Configure and build the Lifeboat kernel with the initramfs built in.
+#   build/kernel.sh SRC OBJ INITRAMFS_LIST OUT_BZIMAGE
+# The configuration is tinyconfig for x86_64 plus kernel-config/*.config; the
+# build fails naming every requested symbol that olddefconfig dropped.
+set -euo pipefail
+src=$1 obj=$2 list=$3 out=$4
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$obj"
+jobs=$(nproc)
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+: "${SOURCE_DATE_EPOCH:=0}"
+export KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH" KBUILD_BUILD_USER=lifeboat \
+	KBUILD_BUILD_HOST=lifeboat KBUILD_BUILD_VERSION=1
+kmake() { make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
+
+frag=$obj/lifeboat.frag
+cat "$top"/kernel-config/*.config >"$frag.new"
+echo "CONFIG_INITRAMFS_SOURCE=\"$list\"" >>"$frag.new"
+if ! cmp -s "$frag.new" "$frag" || [ ! -e "$obj/.config" ]; then
+	kmake tinyconfig >/dev/null
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag.new" >/dev/null
+	kmake olddefconfig >/dev/null
+	missing=0
+	while IFS= read -r line; do
+		case "$line" in "#"* | "") continue ;; esac
+		sym=${line%%=*} val=${line#*=}
+		if [ "$val" = n ]; then
+			grep -qx "# $sym is not set" "$obj/.config" || grep -qx "$sym=n" "$obj/.config" ||
+				! grep -q "^$sym=" "$obj/.config" || { echo "kernel: error: $sym=n was not kept"; missing=1; }
+		elif ! grep -qxF "$line" "$obj/.config"; then
+			echo "kernel: error: requested $line did not survive olddefconfig (have: $(grep "^$sym=" "$obj/.config" || echo unset))" >&2
+			missing=1
+		fi
+	done <"$frag.new"
+	if [ $missing = 1 ]; then
+		rm -f "$frag"
+		exit 1
+	fi
+	mv "$frag.new" "$frag"
+fi
+rm -f "$frag.new"
+kmake -j"$jobs" bzImage
+cp "$obj/arch/x86/boot/bzImage" "$out"
