@@ -1,0 +1,102 @@
+# Lifeboat: `make run` boots the image in QEMU, `make check` runs every test.
+# Everything is built under _build/ and out/; downloads are cached in
+# ~/.cache/lifeboat (LIFEBOAT_CACHE), compiler output in ccache where present.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+
+B := _build
+OUT := out
+SRC := $(B)/src
+VERSION := $(shell git describe --always --tags --dirty 2>/dev/null || echo dev)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
+export SOURCE_DATE_EPOCH
+PYTHON := /usr/bin/python3
+
+MUSL_CC := musl-gcc
+ifneq ($(shell command -v ccache),)
+MUSL_CC := ccache musl-gcc
+endif
+CFLAGS_TARGET := -std=c11 -D_GNU_SOURCE -Os -static -Wall -Wextra -Werror
+CFLAGS_HOST := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror
+
+INIT_SRCS := $(sort $(wildcard init/*.c))
+INIT_HDRS := $(wildcard init/*.h)
+INIT_LIB_SRCS := $(filter-out init/main.c,$(INIT_SRCS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+PINS := $(wildcard build/pins/*.pin)
+COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
+OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
+
+.PHONY: all image deps check-deps run check unit boot size lint clean distclean
+all: image
+image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
+
+deps:
+	@build/deps.sh install
+
+check-deps:
+	@build/deps.sh check
+
+# Third-party userland: busybox, dropbear, e2fsprogs, util-linux, sftp-server.
+$(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
+	@mkdir -p $(B)/stamps
+	rm -rf $(B)/stage
+	build/components/all.sh $(B)/stage $(B)/comp $(SRC)
+	touch $@
+
+$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -o $@ $(INIT_SRCS)
+	strip $@
+
+# The root filesystem as a gen_init_cpio list (no root privileges needed).
+$(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(OVERLAY_FILES) build/mkcpiolist.py
+	$(PYTHON) build/mkcpiolist.py $(B)/medium-id $(B)/init/init $(B)/stage rootfs-overlay > $@.tmp
+	mv $@.tmp $@
+
+# Debian's kernel source plus our patches (build/patches/linux: disk names by slot).
+$(SRC)/linux/.lifeboat-patched: build/pins/linux-source-6.1.pin $(wildcard build/patches/linux/*.patch)
+	build/source.sh unpack $< $(SRC)/linux
+	for p in $(sort $(wildcard build/patches/linux/*.patch)); do patch -s -p1 -d $(SRC)/linux < $$p; done
+	touch $@
+
+$(OUT)/vmlinuz: $(B)/initramfs.list $(SRC)/linux/.lifeboat-patched $(wildcard kernel-config/*.config) build/kernel.sh
+	@mkdir -p $(OUT)
+	build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
+
+$(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh
+	build/iso.sh $(OUT)/vmlinuz $(B)/medium-id $(B)/iso $@
+
+$(OUT)/SHA256SUMS: $(OUT)/vmlinuz $(OUT)/lifeboat.iso
+	cd $(OUT) && sha256sum vmlinuz lifeboat.iso > SHA256SUMS
+
+run: image
+	@build/run.sh
+
+size: image
+	@build/size.sh $(B) $(OUT)
+
+# Host unit tests under ASan/UBSan.
+$(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(@D)
+	gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+boot: image
+	$(PYTHON) -m pytest -p no:cacheprovider tests/boot $(PYTEST_ARGS)
+
+check: check-deps unit boot
+
+lint:
+	clang-format --dry-run --Werror init/*.[ch] applets/*.[ch] tests/unit/*.[ch] 2>/dev/null || \
+		{ clang-format --dry-run --Werror $$(ls init/*.[ch] applets/*.[ch] tests/unit/*.[ch] 2>/dev/null); }
+
+clean:
+	rm -rf $(OUT) $(B)/init $(B)/unit $(B)/iso $(B)/initramfs.list
+
+distclean:
+	rm -rf $(OUT) $(B)

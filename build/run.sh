@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Boot out/lifeboat.iso in QEMU on this terminal, the way a provider's rescue
+# mode attaches it: 7 blank demo disks as sda-sdg (virtio-scsi target ids 0-6),
+# the ISO itself as target 7 (sdh), one user-mode NIC. Quit: Ctrl-a x, or
+# `poweroff` at the prompt.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+iso=$top/out/lifeboat.iso
+disks=${LIFEBOAT_DEMO_DISKS:-$top/_build/demo-disks}
+mkdir -p "$disks"
+args=(-nodefaults -no-reboot -display none -serial mon:stdio -m "${LIFEBOAT_MEM:-512}" -smp 2
+	-device virtio-scsi-pci,id=scsi0)
+for slot in 0 1 2 3 4 5 6; do
+	img=$disks/sd$(printf "\\x$(printf %x $((97 + slot)))").img
+	[ -e "$img" ] || truncate -s $(((slot + 1) * 256))M "$img"
+	args+=(-drive "if=none,id=d$slot,format=raw,file=$img"
+		-device "scsi-hd,bus=scsi0.0,channel=0,scsi-id=$slot,lun=0,drive=d$slot,serial=demo-disk-$slot")
+done
+args+=(-drive "if=none,id=d7,format=raw,readonly=on,file=$iso"
+	-device "scsi-hd,bus=scsi0.0,channel=0,scsi-id=7,lun=0,drive=d7,serial=lifeboat-medium,bootindex=0"
+	-netdev user,id=n0 -device virtio-net-pci,netdev=n0)
+
+# KVM only where a probe proves it works: nested KVM can hang, so the probe
+# boots the kernel into an immediate panic under a timeout.
+accel=tcg
+if [ -z "${LIFEBOAT_ACCEL:-}" ] && [ -w /dev/kvm ]; then
+	if timeout 20 qemu-system-x86_64 -accel kvm -nodefaults -no-reboot -display none -m 128 \
+		-kernel "$top/out/vmlinuz" -append "panic=-1 rdinit=/lifeboat-kvm-probe init=/lifeboat-kvm-probe" \
+		</dev/null >/dev/null 2>&1; then
+		accel=kvm
+	fi
+fi
+accel=${LIFEBOAT_ACCEL:-$accel}
+echo "run: booting $iso with $accel; 7 demo disks in $disks. Quit: Ctrl-a x (or poweroff)."
+exec qemu-system-x86_64 -accel "$accel" "${args[@]}"

@@ -1,0 +1,181 @@
+"""Boot Lifeboat in QEMU and drive its serial console (pexpect).
+
+Shaped after Buildroot's runtime-test emulator and u-root's vmtest: the exact
+QEMU command line opens each test's log, the shell gets a unique prompt, and
+run(cmd) returns the command's output and exit status. Timeouts scale with
+LIFEBOAT_TIMEOUT_MULT (default 1) for slow machines.
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+
+import pexpect
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(TOP, "out")
+VMLINUZ = os.path.join(OUT, "vmlinuz")
+ISO = os.path.join(OUT, "lifeboat.iso")
+LOG_DIR = os.path.join(TOP, "_build", "test-logs")
+MULT = float(os.environ.get("LIFEBOAT_TIMEOUT_MULT", "1"))
+ACCEL = os.environ.get("LIFEBOAT_ACCEL", "tcg")
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+BOOT_PROMPT = "root@lifeboat:~# "
+PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
+
+
+def timeout(seconds):
+    return seconds * MULT
+
+
+class Disk:
+    """A disk on the virtio-scsi controller at a SCSI target id (= slot)."""
+
+    def __init__(self, path, slot, serial=None, kind="scsi-hd", readonly=False):
+        self.path, self.slot, self.kind = path, slot, kind
+        self.serial = serial or "LBDISK%d" % slot
+        self.readonly = readonly
+
+
+def make_disk(path, size_mib, fill=None):
+    """Create a raw disk image: sparse zeroes, or random bytes with fill='random'."""
+    with open(path, "wb") as f:
+        if fill == "random":
+            f.write(os.urandom(size_mib << 20))
+        else:
+            f.truncate(size_mib << 20)
+    return path
+
+
+class VM:
+    def __init__(self, name, boot="kernel", disks=(), nic="user", smp=2, mem=512,
+                 append="", firmware="bios", extra=(), tmpdir=None):
+        self.name = name
+        self.boot = boot
+        self.disks = list(disks)
+        self.nic = nic
+        self.smp, self.mem = smp, mem
+        self.append = append
+        self.firmware = firmware
+        self.extra = list(extra)
+        self.tmpdir = tmpdir or os.path.join(TOP, "_build", "test-tmp", name)
+        os.makedirs(self.tmpdir, exist_ok=True)
+        os.makedirs(LOG_DIR, exist_ok=True)
+        self.log_path = os.path.join(LOG_DIR, re.sub(r"[^\w.-]", "_", name) + ".log")
+        self.child = None
+        self.exitstatus = None
+
+    def command(self):
+        cmd = ["qemu-system-x86_64", "-accel", ACCEL, "-nodefaults", "-no-reboot",
+               "-display", "none", "-serial", "mon:stdio", "-smp", str(self.smp),
+               "-m", str(self.mem)]
+        if self.firmware == "uefi":
+            vars_copy = os.path.join(self.tmpdir, "OVMF_VARS.fd")
+            shutil.copyfile(OVMF_VARS, vars_copy)
+            cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
+                    "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy]
+        if self.boot == "kernel":
+            cmd += ["-kernel", VMLINUZ]
+            cmd += ["-append", ("console=ttyS0 panic=-1 " + self.append).strip()]
+        elif self.boot == "cdrom":
+            cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
+                    "-device", "ide-cd,drive=cd0,bootindex=0"]
+        elif self.boot in ("iso-disk", "pxe"):
+            pass  # the ISO is attached as a disk below, or not at all
+        disks = list(self.disks)
+        if self.boot == "iso-disk":
+            disks.append(Disk(ISO, 7, serial="LIFEBOAT-MEDIUM", readonly=True))
+        if disks:
+            cmd += ["-device", "virtio-scsi-pci,id=scsi0"]
+        for d in disks:
+            drive = "if=none,id=d%d,format=raw,file=%s" % (d.slot, d.path)
+            if d.readonly:
+                drive += ",readonly=on"
+            dev = "%s,bus=scsi0.0,channel=0,scsi-id=%d,lun=0,drive=d%d,serial=%s" % (
+                d.kind, d.slot, d.slot, d.serial)
+            if self.boot == "iso-disk" and d.path == ISO:
+                dev += ",bootindex=0"
+            cmd += ["-drive", drive, "-device", dev]
+        if self.nic == "user":
+            netdev = "user,id=n0"
+            if self.boot == "pxe":
+                netdev += ",tftp=%s,bootfile=boot.ipxe" % self.pxe_dir()
+            dev = "virtio-net-pci,netdev=n0"
+            if self.boot == "pxe":
+                dev += ",bootindex=0"
+            cmd += ["-netdev", netdev, "-device", dev]
+        return cmd + self.extra
+
+    def pxe_dir(self):
+        d = os.path.join(self.tmpdir, "tftp")
+        os.makedirs(d, exist_ok=True)
+        shutil.copyfile(VMLINUZ, os.path.join(d, "vmlinuz"))
+        with open(os.path.join(d, "boot.ipxe"), "w") as f:
+            f.write("#!ipxe\nkernel vmlinuz console=ttyS0 panic=-1 %s\nboot\n" % self.append)
+        return d
+
+    def start(self):
+        cmd = self.command()
+        self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        line = " ".join(shlex.quote(c) for c in cmd)
+        self.log.write("# QEMU command line:\n# %s\n" % line)
+        self.log.flush()
+        print("QEMU: " + line)
+        self.started = time.monotonic()
+        self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=timeout(60),
+                                   dimensions=(50, 200))
+        self.child.logfile_read = self.log
+        return self
+
+    def expect(self, pattern, seconds=60):
+        return self.child.expect(pattern, timeout=timeout(seconds))
+
+    def wait_boot_prompt(self, seconds=120):
+        """Wait for the root prompt, then switch to a unique one without echo."""
+        self.expect(re.escape(BOOT_PROMPT), seconds)
+        self.child.sendline("stty -echo; PS1='%s'" % PROMPT)
+        self.expect(re.escape(PROMPT), 30)
+        return self
+
+    def run(self, cmd, seconds=60):
+        """Run cmd in the console shell; return (output, exit status)."""
+        self.child.sendline("%s; echo \"@RC@$?@\"" % cmd)
+        self.expect(r"@RC@(\d+)@\r?\n", seconds)
+        out = self.child.before
+        rc = int(self.child.match.group(1))
+        self.expect(re.escape(PROMPT), 30)
+        out = out.replace("\r\n", "\n").replace("\r", "")
+        return out.strip("\n"), rc
+
+    def ok(self, cmd, seconds=60):
+        out, rc = self.run(cmd, seconds)
+        assert rc == 0, "%r exited %d:\n%s" % (cmd, rc, out)
+        return out
+
+    def wait_exit(self, seconds=60):
+        """Wait for QEMU to exit (after poweroff/halt/reboot); return its status."""
+        self.expect(pexpect.EOF, seconds)
+        self.child.close()
+        self.exitstatus = self.child.exitstatus
+        return self.exitstatus
+
+    def poweroff(self, seconds=60):
+        self.child.sendline("poweroff")
+        self.expect("lifeboat: power off", seconds)
+        return self.wait_exit(seconds)
+
+    def close(self):
+        if self.child is not None and self.child.isalive():
+            self.child.terminate(force=True)
+        if self.child is not None:
+            try:
+                self.child.expect(pexpect.EOF, timeout=1)
+            except Exception:
+                pass
+        if getattr(self, "log", None):
+            self.log.close()

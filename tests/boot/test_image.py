@@ -1,0 +1,70 @@
+"""Issue 2: the image boots every way a user or a fleet boots it."""
+import os
+
+import pytest
+
+from lifeboat_vm import ISO, VMLINUZ
+
+
+def boot_and_poweroff(vm, seconds=120):
+    vm.start()
+    vm.expect("Welcome to Lifeboat!", seconds)
+    vm.wait_boot_prompt(seconds)
+    assert vm.ok("cat /proc/1/comm") == "init"
+    assert vm.ok("echo $((6*7))") == "42"
+    assert vm.poweroff() == 0
+
+
+def test_kernel_alone(vm_factory):
+    boot_and_poweroff(vm_factory(boot="kernel"))
+
+
+def test_iso_as_cdrom_seabios(vm_factory):
+    boot_and_poweroff(vm_factory(boot="cdrom"))
+
+
+def test_iso_as_raw_disk_seabios(vm_factory):
+    boot_and_poweroff(vm_factory(boot="iso-disk"))
+
+
+def test_iso_uefi(vm_factory):
+    vm = vm_factory(boot="iso-disk", firmware="uefi")
+    vm.start()
+    vm.expect("Welcome to Lifeboat!", 240)
+    vm.wait_boot_prompt(60)
+    out = vm.ok("ls /sys/firmware/efi")
+    assert "systab" in out or "runtime" in out
+    assert vm.poweroff() == 0
+
+
+def test_iso_uefi_cdrom(vm_factory):
+    vm = vm_factory(boot="iso-disk", firmware="uefi")
+    vm.disks = []
+    vm.boot = "none"
+    vm.extra = ["-device", "virtio-scsi-pci,id=scsi0",
+                "-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
+                "-device", "scsi-cd,bus=scsi0.0,scsi-id=7,drive=cd0,bootindex=0"]
+    vm.start()
+    vm.expect("Welcome to Lifeboat!", 240)
+    vm.wait_boot_prompt(60)
+    assert "runtime" in vm.ok("ls /sys/firmware/efi")
+    assert vm.poweroff() == 0
+
+
+def test_pxe_boot(vm_factory):
+    vm = vm_factory(boot="pxe")
+    vm.start()
+    vm.expect("iPXE", 60)
+    vm.expect("Welcome to Lifeboat!", 180)
+    vm.wait_boot_prompt(60)
+    assert vm.poweroff() == 0
+
+
+def test_artifacts_and_sums():
+    sums = open(os.path.join(os.path.dirname(ISO), "SHA256SUMS")).read()
+    assert "vmlinuz" in sums and "lifeboat.iso" in sums
+    assert os.path.getsize(ISO) <= 8 << 20, "ISO over its 8 MiB budget"
+    with open(VMLINUZ, "rb") as f:
+        head = f.read(0x300)
+    assert head[0x202:0x206] == b"HdrS", "vmlinuz is not a bzImage"
+    assert head[:2] == b"MZ", "vmlinuz has no PE header: not an EFI application"
