@@ -51,6 +51,15 @@ copy_src() {
 
 # clamp PATH...: mtime of files/links/dirs (not followed) to SOURCE_DATE_EPOCH.
 clamp() { touch -h -d "@$SOURCE_DATE_EPOCH" "$@"; }
+# clamp_up PATH: PATH and its parent directories up to (and including) STAGE.
+clamp_up() {
+	local p=$1
+	clamp "$p"
+	while [ "$p" != "$STAGE" ] && [ "$p" != / ]; do
+		p=$(dirname "$p")
+		clamp "$p"
+	done
+}
 
 # install_bin FILE DEST: stripped, mode 755, replaces whatever is at DEST (e.g. a busybox link).
 install_bin() {
@@ -60,7 +69,7 @@ install_bin() {
 	rm -f "$dest"
 	install -m 755 "$file" "$dest"
 	strip --strip-all "$dest"
-	clamp "$dest" "$(dirname "$dest")"
+	clamp_up "$dest"
 }
 
 # install_link TARGET LINK: LINK (a path in STAGE, e.g. sbin/mkfs.ext4) becomes a
@@ -71,5 +80,5 @@ install_link() {
 	rel=$(realpath -m --relative-to="$STAGE/$(dirname "$link")" "$STAGE/$target")
 	rm -f "$STAGE/$link"
 	ln -s "$rel" "$STAGE/$link"
-	clamp "$STAGE/$link" "$STAGE/$(dirname "$link")"
+	clamp_up "$STAGE/$link"
 }
