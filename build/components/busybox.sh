@@ -7,6 +7,7 @@
 # replace the links they provide (fdisk, blkid) with real binaries.
 # halt/poweroff/reboot only send SIGUSR1/SIGUSR2/SIGTERM to PID 1
 # (FEATURE_CALL_TELINIT and FEATURE_WAIT_FOR_INIT are off; -f calls reboot(2)).
+set -euo pipefail
 . "$(dirname "$0")/lib.sh" busybox "$@"
 
 config=$COMP_DIR/../busybox.config
@@ -41,6 +42,9 @@ bb=$STAGE/bin/busybox
 n=0
 while IFS= read -r path; do
 	case "$path" in bin/busybox | "") continue ;; esac
+	# A real binary there comes from a later component (util-linux's fdisk, blkid) that
+	# ran before a rebuild of busybox alone: keep it.
+	if [ -e "$STAGE/$path" ] && [ ! -L "$STAGE/$path" ]; then continue; fi
 	install_link bin/busybox "$path"
 	n=$((n + 1))
 done < <("$bb" --list-full)

@@ -15,13 +15,14 @@ die() { echo "$COMP_NAME: error: $*" >&2; exit 1; }
 
 [ $# -ge 4 ] || die "usage: build/components/$COMP_NAME.sh SRC BUILD STAGE"
 COMP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-[ -d "$2" ] || die "source dir $2 does not exist (build/source.sh unpack build/pins/$COMP_NAME.pin $2)"
+[ -d "$2" ] || die "source dir $2 does not exist (unpack it: build/source.sh unpack build/pins/PIN.pin DIR)"
 mkdir -p "$3" "$4"
 SRC=$(cd "$2" && pwd)
 BUILD=$(cd "$3" && pwd)
 STAGE=$(cd "$4" && pwd)
 
 command -v musl-gcc >/dev/null || die "musl-gcc not found (apt-get install musl-tools)"
+# shellcheck disable=SC2034 # JOBS, CC, CFLAGS_COMMON are for the sourcing script
 JOBS=$(nproc)
 
 # Reproducibility: fixed epoch; default is the date of the Debian changelog entry.
@@ -33,6 +34,7 @@ export SOURCE_DATE_EPOCH
 KINC=$BUILD/kinc
 "$COMP_DIR/kinc.sh" "$KINC"
 
+# shellcheck disable=SC2034
 if command -v ccache >/dev/null && [ -z "${LIFEBOAT_NO_CCACHE:-}" ] && [ -z "${CCACHE_DISABLE:-}" ]; then
 	CC="ccache musl-gcc -isystem $KINC"
 	# Paths under BUILD are hashed relative to it, so a fresh BUILD dir still hits.
@@ -41,6 +43,7 @@ else
 	CC="musl-gcc -isystem $KINC"
 fi
 # No build directory in __FILE__ strings or debug info (binaries are stripped anyway).
+# shellcheck disable=SC2034
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
 
 # copy_src DEST: a private, writable copy of the pristine SRC tree.
@@ -64,7 +67,10 @@ clamp_up() {
 # install_bin FILE DEST: stripped, mode 755, replaces whatever is at DEST (e.g. a busybox link).
 install_bin() {
 	local file=$1 dest=$STAGE/$2
-	file "$file" | grep -q 'statically linked' || die "$file is not a static executable: $(file -b "$file")"
+	case $(file -b "$file") in
+	ELF*"statically linked"*) ;;
+	*) die "$file is not a static executable: $(file -b "$file")" ;;
+	esac
 	mkdir -p "$(dirname "$dest")"
 	rm -f "$dest"
 	install -m 755 "$file" "$dest"
@@ -77,7 +83,7 @@ install_bin() {
 install_link() {
 	local target=$1 link=$2 rel
 	mkdir -p "$STAGE/$(dirname "$link")"
-	rel=$(realpath -m --relative-to="$STAGE/$(dirname "$link")" "$STAGE/$target")
+	rel=$(realpath -m -s --relative-to="$STAGE/$(dirname "$link")" "$STAGE/$target")
 	rm -f "$STAGE/$link"
 	ln -s "$rel" "$STAGE/$link"
 	clamp_up "$STAGE/$link"

@@ -4,6 +4,7 @@
 # Produces BUILD/lib/libcrypt.a and BUILD/include/crypt.h; installs nothing
 # into STAGE (accepted for a uniform interface) (it is only linked into dropbear: see LIFEBOAT_CRYPT in dropbear.sh).
 # The musl source must be the version of the installed musl-dev (1.2.3).
+set -euo pipefail
 . "$(dirname "$0")/lib.sh" musl "$@"
 
 want=$(cat "$SRC/VERSION")
@@ -11,7 +12,7 @@ have=$(dpkg-query -W -f '${Version}' musl-dev 2>/dev/null || echo unknown)
 case "$have" in "$want"-*) ;; *) msg "warning: musl source $want but musl-dev $have installed" ;; esac
 
 obj=$BUILD/obj
-rm -rf "$obj" "$BUILD/lib" "$BUILD/include"
+rm -rf "$obj" "${BUILD:?}/lib" "${BUILD:?}/include"
 mkdir -p "$obj" "$BUILD/lib" "$BUILD/include"
 msg "compiling src/crypt ($want)"
 for f in "$SRC"/src/crypt/*.c; do
@@ -20,7 +21,7 @@ for f in "$SRC"/src/crypt/*.c; do
 		-I"$SRC/include" -c "$f" -o "$obj/$(basename "${f%.c}").o"
 done
 # D: deterministic archive (zero timestamps/uids); sorted member order.
-(cd "$obj" && ar rcsD "$BUILD/lib/libcrypt.a" $(LC_ALL=C ls *.o))
+(cd "$obj" && ar rcsD "$BUILD/lib/libcrypt.a" ./*.o) # LC_ALL=C: sorted glob
 install -m 644 "$SRC/include/crypt.h" "$BUILD/include/crypt.h"
-nm "$BUILD/lib/libcrypt.a" | grep -q ' T crypt$' || die "libcrypt.a has no crypt()"
+nm "$BUILD/lib/libcrypt.a" | grep -c " T crypt$" >/dev/null || die "libcrypt.a has no crypt()"
 msg "built $BUILD/lib/libcrypt.a ($(stat -c %s "$BUILD/lib/libcrypt.a") bytes)"

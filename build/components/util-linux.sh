@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Static musl util-linux (BUILD-NOTES section 5).
+#   build/components/util-linux.sh SRC BUILD STAGE
+# Libraries for linking our own C code: BUILD/prefix, i.e.
+#   BUILD/prefix/lib/libmount.a, BUILD/prefix/lib/libblkid.a
+#   BUILD/prefix/include/libmount/libmount.h, BUILD/prefix/include/blkid/blkid.h
+#   BUILD/prefix/lib/pkgconfig/{mount,blkid}.pc   (prefix= points at BUILD/prefix)
+# e.g. PKG_CONFIG_PATH=BUILD/prefix/lib/pkgconfig pkg-config --static --cflags --libs mount
+#   or musl-gcc -static -IBUILD/prefix/include/libmount -IBUILD/prefix/include/blkid \
+#        t.c -LBUILD/prefix/lib -lmount -lblkid
+# The libraries are configured for the target's paths (--prefix=/usr: /etc/fstab,
+# /run/mount, /etc/blkid.conf), not for BUILD/prefix.
+# Programs: STAGE/sbin/{blkid,fdisk,sfdisk,wipefs}, STAGE/bin/{lsblk,findmnt}
+# (replacing busybox's blkid and fdisk links).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh" util-linux "$@"
+
+b=$BUILD/src
+prefix=$BUILD/prefix
+msg "copying source to $b"
+copy_src "$b"
+# Debian's patches touch configure.ac and *.am; without this make wants aclocal-1.16.
+find "$b" \( -name Makefile.am -o -name Makemodule.am -o -name configure.ac -o -name '*.m4' \) \
+	-exec touch -d 2000-01-01 {} +
+
+msg "configuring"
+(cd "$b" && ./configure CC="$CC" CFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$b=." PKG_CONFIG=false \
+	--host=x86_64-linux-musl --prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
+	--enable-libmount --enable-libblkid --enable-static --disable-shared --disable-nls \
+	--enable-fdisks=check \
+	--without-systemd --without-udev --without-selinux --without-python --without-cryptsetup \
+	--without-libz --without-libmagic --without-econf --without-tinfo --without-ncursesw \
+	--without-ncurses --without-readline --without-user --without-btrfs \
+	--disable-asciidoc --disable-bash-completion --disable-pylibmount \
+	--disable-makeinstall-chown --disable-makeinstall-setuid) >"$BUILD/configure.log" 2>&1 ||
+	{ tail -30 "$BUILD/configure.log" >&2; die "configure failed (log: $BUILD/configure.log)"; }
+
+progs="lsblk findmnt blkid sfdisk fdisk wipefs"
+msg "building $progs and the libraries (-j$JOBS)"
+# -all-static is libtool's flag for fully static programs (not for configure).
+make -C "$b" -j"$JOBS" LDFLAGS=-all-static $progs libmount.la libblkid.la >"$BUILD/build.log" 2>&1 ||
+	{ grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2; die "build failed (log: $BUILD/build.log)"; }
+
+msg "installing the libraries into $prefix"
+dest=$BUILD/destdir
+rm -rf "$dest" "$prefix"
+make -C "$b" LDFLAGS=-all-static DESTDIR="$dest" install-usrlib_execLTLIBRARIES \
+	install-nodist_blkidincHEADERS install-nodist_mountincHEADERS install-pkgconfigDATA \
+	>>"$BUILD/build.log" 2>&1 || { tail -30 "$BUILD/build.log" >&2; die "library install failed"; }
+mkdir -p "$prefix/lib/pkgconfig"
+cp -a "$dest/usr/include" "$prefix/include"
+cp -a "$dest"/usr/lib/libmount.a "$dest"/usr/lib/libblkid.a "$prefix/lib/"
+for pc in "$dest"/usr/lib/pkgconfig/mount.pc "$dest"/usr/lib/pkgconfig/blkid.pc; do
+	sed -e "s|^prefix=.*|prefix=$prefix|" -e 's|^exec_prefix=.*|exec_prefix=${prefix}|' \
+		-e 's|^libdir=.*|libdir=${exec_prefix}/lib|' -e 's|^includedir=.*|includedir=${prefix}/include|' \
+		"$pc" >"$prefix/lib/pkgconfig/$(basename "$pc")"
+done
+for f in lib/libmount.a lib/libblkid.a include/libmount/libmount.h include/blkid/blkid.h \
+	lib/pkgconfig/mount.pc lib/pkgconfig/blkid.pc; do
+	[ -r "$prefix/$f" ] || die "missing $prefix/$f"
+done
+
+for p in blkid fdisk sfdisk wipefs; do install_bin "$b/$p" "sbin/$p"; done
+for p in lsblk findmnt; do install_bin "$b/$p" "bin/$p"; done
+# Only one copy of each: drop busybox links of the same name elsewhere on PATH.
+for p in blkid fdisk sfdisk wipefs lsblk findmnt; do
+	for d in bin sbin usr/bin usr/sbin; do
+		f=$STAGE/$d/$p
+		if [ -L "$f" ] && [ "$(basename "$(readlink "$f")")" = busybox ]; then rm -f "$f" && clamp "$STAGE/$d"; fi
+	done
+done
+"$STAGE/sbin/blkid" -V >/dev/null || die "blkid -V does not run"
+msg "installed $(cd "$STAGE" && for f in sbin/blkid sbin/fdisk sbin/sfdisk sbin/wipefs bin/lsblk bin/findmnt; do printf '%s=%s ' "${f#*/}" "$(stat -c %s $f)"; done)"
