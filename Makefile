@@ -23,7 +23,10 @@ CFLAGS_HOST := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined \
 
 INIT_SRCS := $(sort $(wildcard init/*.c))
 INIT_HDRS := $(wildcard init/*.h)
-INIT_LIB_SRCS := $(filter-out init/main.c,$(INIT_SRCS))
+# Host unit tests link everything but main() and the libblkid edge (they fake it).
+INIT_LIB_SRCS := $(filter-out init/main.c init/%_blkid.c,$(INIT_SRCS))
+# libblkid and libmount, static musl, from the util-linux component build.
+UL := $(B)/comp/util-linux/prefix
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 PINS := $(wildcard build/pins/*.pin)
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
@@ -46,14 +49,24 @@ $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	build/components/all.sh $(B)/stage $(B)/comp $(SRC)
 	touch $@
 
-$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile | check-deps
+$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -o $@ $(INIT_SRCS)
+	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -I$(UL)/include/blkid \
+		-o $@ $(INIT_SRCS) -L$(UL)/lib -lblkid
+	strip $@
+
+# Our applets (applets/*.c) share the disk code with /init.
+APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c
+$(B)/applets/usr/bin/lifeboat: applets/lifeboat.c $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_TARGET) -Iinit -I$(UL)/include/blkid -I$(UL)/include/libmount \
+		-o $@ applets/lifeboat.c $(APPLET_SHARED) -L$(UL)/lib -lmount -lblkid
 	strip $@
 
 # The root filesystem as a gen_init_cpio list (no root privileges needed).
-$(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(OVERLAY_FILES) build/mkcpiolist.py
-	$(PYTHON) build/mkcpiolist.py $(B)/medium-id $(B)/init/init $(B)/stage rootfs-overlay > $@.tmp
+$(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/lifeboat \
+		$(OVERLAY_FILES) build/mkcpiolist.py
+	$(PYTHON) build/mkcpiolist.py $(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
 	mv $@.tmp $@
 
 # Debian's kernel source plus our patches (build/patches/linux: disk names by slot).

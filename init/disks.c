@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "disks.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+/* Copy at most len - 1 bytes; names longer than that are cut. */
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int disks_slot_from_hctl(const char *hctl)
+{
+	unsigned h, c, t, l;
+	char end;
+
+	if (sscanf(hctl, "%u:%u:%u:%u%c", &h, &c, &t, &l, &end) != 4)
+		return -1;
+	if (c != 0 || l != 0 || t >= DISK_SLOTS)
+		return -1;
+	return (int)t;
+}
+
+/* "sdc" -> 2, "sdaa" -> -1: only single-letter sd names are slot names. */
+static int slot_from_name(const char *name)
+{
+	if (strncmp(name, "sd", 2) || !name[2] || name[3])
+		return -1;
+	if (name[2] < 'a' || name[2] >= 'a' + DISK_SLOTS)
+		return -1;
+	return name[2] - 'a';
+}
+
+/* Printable serial from a SCSI VPD page 0x80 (4 header bytes, then text). */
+static void serial_from_vpd(const char *path, char *out, size_t len)
+{
+	unsigned char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t i, j = 0, plen;
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 4)
+		return;
+	plen = buf[3];
+	for (i = 4; i < 4 + plen && i < (size_t)n && j + 1 < len; i++)
+		if (isgraph(buf[i]))
+			out[j++] = (char)buf[i];
+	out[j] = '\0';
+}
+
+static void scan_one(const char *root, const char *name, struct disk *d)
+{
+	char path[PATH_MAX], buf[PATH_MAX], link[PATH_MAX];
+	unsigned long long sectors = 0;
+	DIR *dir;
+	struct dirent *e;
+	ssize_t n;
+
+	memset(d, 0, sizeof(*d));
+	copy_name(d->name, sizeof(d->name), name);
+	d->slot = -1;
+
+	snprintf(path, sizeof(path), "%s/sys/block/%s/size", root, name);
+	if (read_text(path, buf, sizeof(buf)) > 0)
+		sectors = strtoull(buf, NULL, 10);
+	d->bytes = sectors * 512ULL;
+	if (!d->bytes)
+		d->flags |= DISK_EMPTY;
+
+	snprintf(path, sizeof(path), "%s/sys/block/%s/ro", root, name);
+	if (read_text(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
+		d->flags |= DISK_READONLY;
+
+	snprintf(path, sizeof(path), "%s/sys/block/%s/device", root, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	{
+		const char *base = strrchr(link, '/');
+		unsigned host;
+
+		base = base ? base + 1 : link;
+		if (sscanf(base, "%u:", &host) == 1 && strchr(base, ':')) {
+			d->bus = BUS_SCSI;
+			snprintf(path, sizeof(path),
+				 "%s/sys/class/scsi_host/host%u/proc_name",
+				 root, host);
+			if (read_text(path, buf, sizeof(buf)) > 0 &&
+			    !strcmp(buf, "virtio_scsi")) {
+				d->bus = BUS_VIRTIO_SCSI;
+				d->slot = disks_slot_from_hctl(base);
+			}
+			snprintf(path, sizeof(path),
+				 "%s/sys/block/%s/device/vpd_pg80", root, name);
+			serial_from_vpd(path, d->serial, sizeof(d->serial));
+			snprintf(path, sizeof(path),
+				 "%s/sys/block/%s/device/model", root, name);
+			read_text(path, d->model, sizeof(d->model));
+		} else if (!strncmp(base, "virtio", 6)) {
+			d->bus = BUS_VIRTIO_BLK;
+			d->slot = slot_from_name(name);
+			snprintf(path, sizeof(path), "%s/sys/block/%s/serial",
+				 root, name);
+			read_text(path, d->serial, sizeof(d->serial));
+		}
+	}
+	/* The kernel gives a slot disk the slot's name; anything else is odd. */
+	if (d->slot < 0 || slot_from_name(name) != d->slot) {
+		d->slot = -1;
+		d->flags |= DISK_NOT_SLOT;
+	}
+
+	snprintf(path, sizeof(path), "%s/sys/block/%s", root, name);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((e = readdir(dir)) && d->nparts < MAX_PARTS) {
+		if (strncmp(e->d_name, name, strlen(name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/sys/block/%s/%s/partition",
+			 root, name, e->d_name);
+		if (exists(path))
+			copy_name(d->parts[d->nparts++], sizeof(d->parts[0]),
+				  e->d_name);
+	}
+	closedir(dir);
+	qsort(d->parts, (size_t)d->nparts, sizeof(d->parts[0]),
+	      (int (*)(const void *, const void *))strcmp);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct disk *x = a, *y = b;
+	size_t lx = strlen(x->name), ly = strlen(y->name);
+
+	/* sdz before sdaa, as the kernel counts */
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int disks_scan(const char *root, struct disk *disks, int max)
+{
+	char path[PATH_MAX];
+	DIR *dir;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/sys/block", root);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir)) && n < max) {
+		if (strncmp(e->d_name, "sd", 2) && strncmp(e->d_name, "vd", 2))
+			continue;
+		if (strlen(e->d_name) >= sizeof(disks[0].name))
+			continue;
+		scan_one(root, e->d_name, &disks[n++]);
+	}
+	closedir(dir);
+	qsort(disks, (size_t)n, sizeof(*disks), by_name);
+	return n;
+}
+
+int disks_pending(const char *root)
+{
+	char path[PATH_MAX], buf[64];
+	DIR *dir;
+	struct dirent *e;
+	int pending = 0;
+
+	snprintf(path, sizeof(path), "%s/sys/bus/scsi/devices", root);
+	dir = opendir(path);
+	if (dir) {
+		while ((e = readdir(dir))) {
+			if (!strchr(e->d_name, ':'))
+				continue;
+			snprintf(path, sizeof(path),
+				 "%s/sys/bus/scsi/devices/%s/type", root,
+				 e->d_name);
+			if (read_text(path, buf, sizeof(buf)) <= 0 ||
+			    strcmp(buf, "0"))
+				continue;
+			snprintf(path, sizeof(path),
+				 "%s/sys/bus/scsi/devices/%s/block", root,
+				 e->d_name);
+			if (!exists(path))
+				pending++;
+		}
+		closedir(dir);
+	}
+	snprintf(path, sizeof(path), "%s/sys/bus/virtio/devices", root);
+	dir = opendir(path);
+	if (dir) {
+		while ((e = readdir(dir))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path),
+				 "%s/sys/bus/virtio/devices/%s/device", root,
+				 e->d_name);
+			if (read_text(path, buf, sizeof(buf)) <= 0 ||
+			    strtoul(buf, NULL, 0) != 2)
+				continue;
+			snprintf(path, sizeof(path),
+				 "%s/sys/bus/virtio/devices/%s/driver", root,
+				 e->d_name);
+			if (!exists(path))
+				pending++;
+		}
+		closedir(dir);
+	}
+	return pending;
+}
+
+int disks_has_medium_id(const char *root, const char *name, const char *id)
+{
+	char path[PATH_MAX];
+	unsigned char pvd[72];
+	size_t len;
+	int fd;
+	ssize_t n;
+
+	if (!id || !*id)
+		return 0;
+	snprintf(path, sizeof(path), "%s/dev/%s", root, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	/* ISO 9660 primary volume descriptor: sector 16, label at +40. */
+	n = pread(fd, pvd, sizeof(pvd), 16 * 2048);
+	close(fd);
+	if (n != (ssize_t)sizeof(pvd) || pvd[0] != 1 ||
+	    memcmp(pvd + 1, "CD001", 5))
+		return 0;
+	len = 32;
+	while (len > 0 && pvd[40 + len - 1] == ' ')
+		len--;
+	return len == strlen(id) && !memcmp(pvd + 40, id, len);
+}
+
+void disks_mark_medium(const char *root, struct disk *disks, int n,
+		       const char *medium_id)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (disks[i].bytes &&
+		    disks_has_medium_id(root, disks[i].name, medium_id))
+			disks[i].flags |= DISK_MEDIUM;
+		else if (disks[i].slot == MEDIUM_SLOT)
+			disks[i].flags |= DISK_FOREIGN_7;
+	}
+}
+
+void disks_human_size(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned long long v = bytes, rem = 0;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		rem = v % 1024;
+		v /= 1024;
+		u++;
+	}
+	if (v < 10 && u > 0 && rem * 10 / 1024 > 0)
+		snprintf(buf, len, "%llu.%llu%c", v, rem * 10 / 1024, units[u]);
+	else
+		snprintf(buf, len, "%llu%c", v, units[u]);
+}

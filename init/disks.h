@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Disks by slot. The kernel (build/patches/linux) names a disk at virtio-scsi
+ * target id T "sd" + ('a' + T), and the Nth virtio-blk disk likewise when no
+ * SCSI disk holds slot N; these functions read what it did from a root
+ * directory (/ at boot, a fake tree in unit tests) and never write to disks.
+ */
+#ifndef LIFEBOAT_DISKS_H
+#define LIFEBOAT_DISKS_H
+
+#include <stddef.h>
+
+#define DISK_SLOTS 8
+#define MEDIUM_SLOT 7
+#define MAX_DISKS 32
+#define MAX_PARTS 16
+
+enum disk_bus { BUS_OTHER, BUS_VIRTIO_SCSI, BUS_VIRTIO_BLK, BUS_SCSI };
+
+enum disk_flags {
+	DISK_MEDIUM = 1 << 0,	  /* carries this build's medium identifier */
+	DISK_FOREIGN_7 = 1 << 1,  /* sits in the medium's slot, is not it */
+	DISK_READONLY = 1 << 2,	  /* read-only at the block layer */
+	DISK_EMPTY = 1 << 3,	  /* zero size (no medium, or an empty disk) */
+	DISK_NOT_SLOT = 1 << 4,	  /* its name does not follow a slot */
+};
+
+struct disk {
+	char name[32];
+	int slot; /* 0..7, or -1 when the disk has no slot */
+	enum disk_bus bus;
+	unsigned long long bytes;
+	char serial[64];
+	char model[64];
+	unsigned flags;
+	int nparts;
+	char parts[MAX_PARTS][32];
+};
+
+/* Slot of a virtio-scsi address "H:C:T:L": T when C == 0, L == 0, T < 8. */
+int disks_slot_from_hctl(const char *hctl);
+
+/* Every whole disk under ROOT/sys/block (sd*, vd*), sorted by name. */
+int disks_scan(const char *root, struct disk *disks, int max);
+
+/*
+ * Disks the hardware exposes that the kernel has not finished naming yet:
+ * SCSI disks without a block device, virtio-blk devices without a driver.
+ */
+int disks_pending(const char *root);
+
+/* Does the ISO 9660 volume label at ROOT/dev/NAME equal ID? */
+int disks_has_medium_id(const char *root, const char *name, const char *id);
+
+/* Mark the medium and a foreign disk in its slot. */
+void disks_mark_medium(const char *root, struct disk *disks, int n,
+		       const char *medium_id);
+
+/* "1.5G", "512M", "0B": binary units, one decimal below 10. */
+void disks_human_size(unsigned long long bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The disk table: every disk by name and slot with what is on it, for the
+ * banner and `lifeboat disks`. Filesystem, label and UUID come from libblkid
+ * (read-only probing); mount points from ROOT/proc/self/mounts.
+ */
+#ifndef LIFEBOAT_DISKTABLE_H
+#define LIFEBOAT_DISKTABLE_H
+
+#include <stdio.h>
+
+#include "disks.h"
+
+struct disk_fs {
+	char type[16];
+	char label[40];
+	char uuid[40];
+	char mounted[64];
+};
+
+struct disk_row {
+	char name[32];
+	int slot;	   /* -1: none (partitions, odd disks) */
+	int is_part;	   /* a partition of the disk above */
+	unsigned long long bytes;
+	char serial[24];
+	struct disk_fs fs;
+	char flags[48];
+};
+
+/* Rows for the disks and their partitions; filesystem fields filled by probe. */
+int disktable_rows(const char *root, const struct disk *disks, int n,
+		   struct disk_row *rows, int max);
+
+/* Where ROOT/proc/self/mounts says /dev/NAME is mounted ("" when not). */
+void disktable_mountpoint(const char *root, const char *name, char *buf,
+			  size_t len);
+
+/* The table as text; "no disks" when there are none. */
+void disktable_format(FILE *out, const struct disk_row *rows, int n);
+
+/* Filesystem type, label and UUID of ROOT/dev/NAME (disktable_blkid.c). */
+void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
+
+/* Scan, mark the medium, probe and print: the banner's and lifeboat's table. */
+void disktable_print(FILE *out, const char *root, const char *medium_id);
+
+#endif

@@ -1,0 +1,154 @@
+"""Issue 4: /dev/sda-/dev/sdg by slot, /dev/sdh for the image, nothing touched."""
+import hashlib
+import os
+import random
+import re
+import subprocess
+
+from lifeboat_vm import ISO, Disk, make_disk
+
+SCRAMBLED = [4, 0, 6, 2, 5, 1, 3]
+
+
+def sizes_by_name(vm):
+    """{name: (bytes, serial)} from lsblk, the tool a user would ask."""
+    out = vm.ok("lsblk -dbno NAME,SIZE,SERIAL")
+    table = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith(("sd", "vd")):
+            table[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    return table
+
+
+def slot_disks(tmp_path, slots):
+    # slot N: (N + 1) MiB, serial slotN: each disk can be told apart
+    return [Disk(make_disk(str(tmp_path / ("slot%d.img" % s)), s + 1), s, serial="slot%d" % s)
+            for s in slots]
+
+
+def booted(vm_factory, **kw):
+    vm = vm_factory(**kw).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    return vm.wait_boot_prompt()
+
+
+def test_names_follow_slots_scrambled_smp4_ten_boots(vm_factory, tmp_path):
+    disks = slot_disks(tmp_path, SCRAMBLED)
+    for boot in range(10):
+        order = list(disks)
+        random.Random(boot).shuffle(order)
+        vm = booted(vm_factory, boot="kernel", smp=4, disks=order, nic=None)
+        table = sizes_by_name(vm)
+        for s in range(7):
+            name = "sd" + chr(ord("a") + s)
+            assert table.get(name) == ((s + 1) << 20, "slot%d" % s), (boot, name, table)
+        # every tool agrees: /dev nodes, blkid's view, /proc/partitions
+        parts = vm.ok("cat /proc/partitions")
+        for s in range(7):
+            assert re.search(r"\s%d sd%s$" % ((s + 1) * 1024, chr(97 + s)), parts, re.M), parts
+        assert vm.poweroff() == 0
+        vm.close()
+
+
+def test_gaps_keep_slot_names(vm_factory, tmp_path):
+    vm = booted(vm_factory, boot="kernel", disks=slot_disks(tmp_path, [5, 0, 2]), nic=None)
+    table = sizes_by_name(vm)
+    assert sorted(table) == ["sda", "sdc", "sdf"]
+    assert table["sdc"][0] == 3 << 20 and table["sdf"][0] == 6 << 20
+    assert vm.poweroff() == 0
+
+
+def test_iso_at_slot_7_is_sdh_and_the_medium(vm_factory, tmp_path):
+    vm = vm_factory(boot="iso-disk", disks=slot_disks(tmp_path, [0, 1]), nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect(r"sdh\s+7 .*lifeboat-medium", 30)
+    vm.wait_boot_prompt()
+    assert vm.ok("blkid -s LABEL -o value /dev/sdh") == vm.ok("cat /etc/lifeboat/medium-id")
+    table = vm.ok("lifeboat disks")
+    assert re.search(r"^\s*sdh\s+7\s.*lifeboat-medium", table, re.M), table
+    assert not re.search(r"^\s*sda\s.*medium", table, re.M), table
+    assert vm.poweroff() == 0
+
+
+def test_foreign_disk_at_slot_7_is_flagged(vm_factory, tmp_path):
+    vm = booted(vm_factory, boot="kernel", disks=slot_disks(tmp_path, [0, 7]), nic=None)
+    table = vm.ok("lifeboat disks")
+    assert re.search(r"^\s*sdh\s+7\s.*not-the-medium", table, re.M), table
+    assert "lifeboat-medium" not in table
+    assert vm.poweroff() == 0
+
+
+def test_virtio_blk_disks_get_slot_names(vm_factory, tmp_path):
+    extra = []
+    for n in range(3):
+        img = make_disk(str(tmp_path / ("vblk%d.img" % n)), 10 + n)
+        extra += ["-drive", "if=none,id=vb%d,format=raw,file=%s" % (n, img),
+                  "-device", "virtio-blk-pci,drive=vb%d,serial=vblk%d" % (n, n)]
+    vm = booted(vm_factory, boot="kernel", extra=extra, nic=None)
+    table = sizes_by_name(vm)
+    assert table == {"sda": (10 << 20, "vblk0"), "sdb": (11 << 20, "vblk1"),
+                     "sdc": (12 << 20, "vblk2")}, table
+    assert vm.poweroff() == 0
+
+
+def test_no_disks(vm_factory):
+    vm = vm_factory(boot="kernel", nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect("no disks found", 10)
+    vm.wait_boot_prompt()
+    assert vm.poweroff() == 0
+
+
+def test_zero_size_and_garbage_disks_do_not_break_boot(vm_factory, tmp_path):
+    empty = str(tmp_path / "empty.img")
+    open(empty, "wb").close()
+    garbage = make_disk(str(tmp_path / "garbage.img"), 8, fill="random")
+    good = make_disk(str(tmp_path / "good.img"), 16)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "customer", good], check=True)
+    disks = [Disk(empty, 0), Disk(garbage, 1), Disk(good, 2)]
+    vm = booted(vm_factory, boot="kernel", disks=disks, nic=None)
+    table = vm.ok("lifeboat disks")
+    assert re.search(r"^\s*sdc\s+2\s.*ext4\s+customer", table, re.M), table
+    assert re.search(r"^\s*sdb\s+1\s", table, re.M), table
+    assert vm.poweroff() == 0
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def test_disks_are_not_touched(vm_factory, tmp_path):
+    disks = slot_disks(tmp_path, range(7))
+    subprocess.run(["mkfs.ext4", "-q", "-F", disks[0].path], check=True)
+    subprocess.run(["mkfs.vfat", disks[1].path], check=True, capture_output=True)
+    with open(disks[2].path, "r+b") as f:
+        f.write(os.urandom(1 << 20))
+    before = {d.path: sha256(d.path) for d in disks}
+    vm = booted(vm_factory, boot="iso-disk", disks=disks)
+    vm.ok("lifeboat disks")
+    assert vm.poweroff() == 0
+    assert {d.path: sha256(d.path) for d in disks} == before
+
+
+def test_readonly_option(vm_factory, tmp_path):
+    disks = slot_disks(tmp_path, [0, 1])
+    subprocess.run(["mkfs.ext4", "-q", "-F", disks[0].path], check=True)
+    before = sha256(disks[0].path)
+    vm = booted(vm_factory, boot="kernel", disks=disks, append="readonly", nic=None)
+    assert vm.ok("cat /sys/block/sda/ro") == "1"
+    assert vm.ok("blockdev --getro /dev/sdb") == "1"
+    out, rc = vm.run("dd if=/dev/zero of=/dev/sda bs=512 count=1 conv=fsync")
+    assert rc != 0, out
+    vm.run("mkdir -p /media/sda; mount -o rw /dev/sda /media/sda")
+    assert not re.search(r"^/dev/sda /media/sda \S+ rw", vm.ok("cat /proc/mounts"), re.M)
+    vm.run("umount /media/sda")
+    # blockdev --setrw undoes it
+    vm.ok("blockdev --setrw /dev/sdb")
+    vm.ok("dd if=/dev/zero of=/dev/sdb bs=512 count=1 conv=fsync")
+    assert vm.poweroff() == 0
+    assert sha256(disks[0].path) == before
