@@ -92,9 +92,9 @@ size: image
 	@build/size.sh $(B) $(OUT)
 
 # Host unit tests under ASan/UBSan.
-$(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h)
+$(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c
 	@mkdir -p $(@D)
-	gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS)
+	gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

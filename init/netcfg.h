@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network configuration from the kernel's ip= syntax:
+ *   ip=dhcp | ip=off | ip=none
+ *   ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>:<dns0>:<dns1>
+ * A malformed value is reported and gives DHCP, so a typo never leaves a
+ * rescue machine without network.
+ */
+#ifndef LIFEBOAT_NETCFG_H
+#define LIFEBOAT_NETCFG_H
+
+#include <stddef.h>
+
+enum net_mode { NET_DHCP, NET_STATIC, NET_OFF };
+
+struct net_config {
+	enum net_mode mode;
+	char device[16];   /* "" = every ethernet interface (DHCP), or the first */
+	char address[16];  /* dotted quad */
+	int prefix;	   /* from the netmask */
+	char gateway[16];  /* "" = none */
+	char hostname[64]; /* "" = keep */
+	char dns[2][16];
+};
+
+/* Parse; 0 when well formed, else -1 with a reason in err and c = DHCP. */
+int netcfg_parse(const char *value, struct net_config *c, char *err,
+		 size_t errlen);
+
+/* Shell-sourceable NET_* lines for the network script. */
+int netcfg_write(const struct net_config *c, const char *path);
+
+/* Ethernet interfaces (ROOT/sys/class/net/X/type == 1, not lo), sorted. */
+int netcfg_interfaces(const char *root, char names[][16], int max);
+
+#endif

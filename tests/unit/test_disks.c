@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Disks by slot, read from a fake /sys; the disk table from fake probes. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "disks.h"
+#include "disktable.h"
+#include "fakeroot.h"
+
+/* The libblkid edge, faked: ext4 labelled after the disk. */
+void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
+{
+	(void)root;
+	memset(fs, 0, sizeof(*fs));
+	if (!strcmp(name, "sda") || !strcmp(name, "sdc1")) {
+		strcpy(fs->type, "ext4");
+		snprintf(fs->label, sizeof(fs->label), "L%s", name);
+		strcpy(fs->uuid, "0123abcd-0000-1111-2222-333344445555");
+	}
+}
+
+static void link_to(const char *root, const char *path, const char *target)
+{
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	fakeroot_write(root, path, "");
+	unlink(full);
+	if (symlink(target, full))
+		perror(full);
+}
+
+/* A virtio-scsi disk at H:0:T:0 named NAME with SECTORS. */
+static void scsi_disk(const char *root, const char *name, const char *hctl,
+		      const char *sectors)
+{
+	char p[256], t[256];
+
+	snprintf(p, sizeof(p), "/sys/block/%s/size", name);
+	fakeroot_write(root, p, sectors);
+	snprintf(p, sizeof(p), "/sys/block/%s/ro", name);
+	fakeroot_write(root, p, "0\n");
+	snprintf(t, sizeof(t), "../../devices/pci/virtio0/host0/target/%s",
+		 hctl);
+	snprintf(p, sizeof(p), "/sys/block/%s/device", name);
+	link_to(root, p, t);
+}
+
+static void test_slot_from_hctl(void)
+{
+	CHECK_INT(disks_slot_from_hctl("0:0:3:0"), 3);
+	CHECK_INT(disks_slot_from_hctl("2:0:7:0"), 7);
+	CHECK_INT(disks_slot_from_hctl("0:0:8:0"), -1);
+	CHECK_INT(disks_slot_from_hctl("0:1:3:0"), -1);
+	CHECK_INT(disks_slot_from_hctl("0:0:3:1"), -1);
+	CHECK_INT(disks_slot_from_hctl("0:0:3"), -1);
+	CHECK_INT(disks_slot_from_hctl("garbage"), -1);
+	CHECK_INT(disks_slot_from_hctl("0:0:3:0x"), -1);
+}
+
+static void test_scan(void)
+{
+	char buf[PATH_MAX], sizes[64];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS];
+	int n;
+
+	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
+		       "virtio_scsi\n");
+	fakeroot_write(root, "/sys/class/scsi_host/host1/proc_name", "ahci\n");
+	scsi_disk(root, "sdc", "0:0:2:0", "4096\n");
+	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
+	scsi_disk(root, "sdh", "0:0:7:0", "0\n");
+	scsi_disk(root, "sdi", "1:0:0:0", "100\n");
+	fakeroot_write(root, "/sys/block/sdc/sdc1/partition", "1\n");
+	fakeroot_write(root, "/sys/block/sdc/sdc1/size", "2000\n");
+	fakeroot_write(root, "/sys/block/sdc/sdc2/partition", "2\n");
+	fakeroot_write(root, "/sys/block/sdc/queue/x", "");
+	fakeroot_write(root, "/sys/block/sda/ro", "1\n");
+	/* a virtio-blk disk that got the name of slot 1 */
+	fakeroot_write(root, "/sys/block/sdb/size", "8\n");
+	fakeroot_write(root, "/sys/block/sdb/serial", "vblk0\n");
+	link_to(root, "/sys/block/sdb/device", "../../devices/pci/virtio3");
+	fakeroot_mkdir(root, "/sys/block/loop0");
+	fakeroot_mkdir(root, "/sys/block/sr0");
+
+	n = disks_scan(root, d, MAX_DISKS);
+	CHECK_INT(n, 5);
+	CHECK_STR(d[0].name, "sda");
+	CHECK_INT(d[0].slot, 0);
+	CHECK_INT(d[0].bus, BUS_VIRTIO_SCSI);
+	CHECK_INT(d[0].bytes, 2048 * 512ULL);
+	CHECK(d[0].flags & DISK_READONLY);
+	CHECK_STR(d[1].name, "sdb");
+	CHECK_INT(d[1].bus, BUS_VIRTIO_BLK);
+	CHECK_INT(d[1].slot, 1);
+	CHECK_STR(d[1].serial, "vblk0");
+	CHECK_STR(d[2].name, "sdc");
+	CHECK_INT(d[2].slot, 2);
+	CHECK_INT(d[2].nparts, 2);
+	CHECK_STR(d[2].parts[0], "sdc1");
+	CHECK_STR(d[3].name, "sdh");
+	CHECK_INT(d[3].slot, 7);
+	CHECK(d[3].flags & DISK_EMPTY);
+	CHECK_STR(d[4].name, "sdi");
+	CHECK_INT(d[4].slot, -1);
+	CHECK(d[4].flags & DISK_NOT_SLOT);
+	CHECK_INT(d[4].bus, BUS_SCSI);
+
+	/* the medium: an ISO 9660 label equal to the build's identifier */
+	{
+		char pvd[16 * 2048 + 72];
+
+		memset(pvd, 0, sizeof(pvd));
+		pvd[16 * 2048] = 1;
+		memcpy(pvd + 16 * 2048 + 1, "CD001", 5);
+		memset(pvd + 16 * 2048 + 40, ' ', 32);
+		memcpy(pvd + 16 * 2048 + 40, "LIFEBOAT_1234ABCD", 17);
+		snprintf(sizes, sizeof(sizes), "%s/dev", root);
+		mkdir(sizes, 0755);
+		snprintf(sizes, sizeof(sizes), "%s/dev/sda", root);
+		FILE *f = fopen(sizes, "w");
+
+		fwrite(pvd, 1, sizeof(pvd), f);
+		fclose(f);
+	}
+	CHECK(disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABCD"));
+	CHECK(!disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABC"));
+	CHECK(!disks_has_medium_id(root, "sda", ""));
+	CHECK(!disks_has_medium_id(root, "sdc", "LIFEBOAT_1234ABCD"));
+	disks_mark_medium(root, d, n, "LIFEBOAT_1234ABCD");
+	CHECK(d[0].flags & DISK_MEDIUM);
+	CHECK(!(d[3].flags & DISK_MEDIUM));
+	CHECK(d[3].flags & DISK_FOREIGN_7);
+
+	/* the table: disks, partitions, mount points with escapes */
+	fakeroot_write(root, "/proc/self/mounts",
+		       "/dev/sdc1 /media/my\\040disk ext4 rw 0 0\n"
+		       "proc /proc proc rw 0 0\n");
+	{
+		struct disk_row rows[32];
+		char text[4096];
+		FILE *f = fmemopen(text, sizeof(text), "w");
+		int r = disktable_rows(root, d, n, rows, 32);
+
+		CHECK_INT(r, 7);
+		CHECK(rows[3].is_part);
+		CHECK_STR(rows[3].name, "sdc1");
+		CHECK_STR(rows[3].fs.mounted, "/media/my disk");
+		CHECK_INT(rows[3].bytes, 2000 * 512ULL);
+		CHECK_STR(rows[0].fs.label, "Lsda");
+		CHECK(strstr(rows[0].flags, "lifeboat-medium") != NULL);
+		disktable_format(f, rows, r);
+		fclose(f);
+		CHECK(strstr(text, "DISK") != NULL);
+		CHECK(strstr(text, "not-the-medium") != NULL);
+		CHECK(strstr(text, "/media/my disk") != NULL);
+	}
+	fakeroot_free(root);
+}
+
+static void test_pending(void)
+{
+	char buf[PATH_MAX];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+
+	CHECK_INT(disks_pending(root), 0);
+	fakeroot_write(root, "/sys/bus/scsi/devices/0:0:1:0/type", "0\n");
+	fakeroot_write(root, "/sys/bus/scsi/devices/0:0:2:0/type", "5\n");
+	fakeroot_write(root, "/sys/bus/scsi/devices/host0/x", "");
+	fakeroot_write(root, "/sys/bus/virtio/devices/virtio0/device",
+		       "0x0002\n");
+	fakeroot_write(root, "/sys/bus/virtio/devices/virtio1/device",
+		       "0x0001\n");
+	CHECK_INT(disks_pending(root), 2);
+	fakeroot_mkdir(root, "/sys/bus/scsi/devices/0:0:1:0/block");
+	fakeroot_mkdir(root, "/sys/bus/virtio/devices/virtio0/driver");
+	CHECK_INT(disks_pending(root), 0);
+	fakeroot_free(root);
+}
+
+static void test_human_size(void)
+{
+	char b[16];
+
+	disks_human_size(0, b, sizeof(b));
+	CHECK_STR(b, "0B");
+	disks_human_size(1 << 20, b, sizeof(b));
+	CHECK_STR(b, "1M");
+	disks_human_size(1536ULL << 20, b, sizeof(b));
+	CHECK_STR(b, "1.5G");
+	disks_human_size(100ULL << 30, b, sizeof(b));
+	CHECK_STR(b, "100G");
+}
+
+int main(void)
+{
+	test_slot_from_hctl();
+	test_scan();
+	test_pending();
+	test_human_size();
+	return check_done();
+}
