@@ -56,7 +56,7 @@ $(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | chec
 	strip $@
 
 # Our applets (applets/*.c) share the disk code with /init.
-APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c
+APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c init/banner.c
 $(B)/applets/usr/bin/lifeboat: applets/lifeboat.c $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_TARGET) -Iinit -I$(UL)/include/blkid -I$(UL)/include/libmount \
@@ -94,7 +94,8 @@ size: image
 # Host unit tests under ASan/UBSan.
 $(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c
 	@mkdir -p $(@D)
-	gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
+	@echo "CC (host, ASan/UBSan) $@"
+	@gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done

@@ -6,18 +6,15 @@ b=$1 out=$2
 printf '%-40s %12s\n' "what" "bytes"
 row() { printf '%-40s %12s\n' "$1" "$2"; }
 for f in "$out/lifeboat.iso" "$out/vmlinuz"; do row "$(basename "$f")" "$(stat -c %s "$f")"; done
-kernel_only=$(stat -c %s "$b/kernel/arch/x86/boot/bzImage")
 raw=0
 while read -r kind path src mode _; do
 	[ "$kind" = file ] || continue
 	raw=$((raw + $(stat -c %s "$src")))
 done < <(grep -v '^#' "$b/initramfs.list")
 row "initramfs (uncompressed files)" "$raw"
-cpio=$b/kernel/usr/initramfs_data.cpio
-if [ -e "$cpio" ]; then
-	row "initramfs cpio" "$(stat -c %s "$cpio")"
-	row "initramfs cpio, xz (as built in)" "$(xz --check=crc32 --lzma2=dict=1MiB -c "$cpio" | wc -c)"
-fi
+row "initramfs cpio" "$(stat -c %s "$b/kernel/lifeboat-initramfs.cpio")"
+row "initramfs cpio.xz (as built in)" "$(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.xz")"
+row "kernel alone (bzImage minus initramfs)" "$(( $(stat -c %s "$out/vmlinuz") - $(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.xz") ))"
 echo
 printf '%-40s %12s\n' "component (in the initramfs)" "bytes"
 for f in /init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsck /sbin/mke2fs \

@@ -291,20 +291,3 @@ void disks_mark_medium(const char *root, struct disk *disks, int n,
 			disks[i].flags |= DISK_FOREIGN_7;
 	}
 }
-
-void disks_human_size(unsigned long long bytes, char *buf, size_t len)
-{
-	static const char units[] = "BKMGTPE";
-	unsigned long long v = bytes, rem = 0;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		rem = v % 1024;
-		v /= 1024;
-		u++;
-	}
-	if (v < 10 && u > 0 && rem * 10 / 1024 > 0)
-		snprintf(buf, len, "%llu.%llu%c", v, rem * 10 / 1024, units[u]);
-	else
-		snprintf(buf, len, "%llu%c", v, units[u]);
-}

@@ -56,7 +56,5 @@ int disks_has_medium_id(const char *root, const char *name, const char *id);
 void disks_mark_medium(const char *root, struct disk *disks, int n,
 		       const char *medium_id);
 
-/* "1.5G", "512M", "0B": binary units, one decimal below 10. */
-void disks_human_size(unsigned long long bytes, char *buf, size_t len);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disktable.h"
+#include "banner.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -149,7 +150,7 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		const struct disk_row *r = &rows[i];
 		char uuid[10];
 
-		disks_human_size(r->bytes, size, sizeof(size));
+		format_size(size, sizeof(size), r->bytes);
 		if (r->slot >= 0)
 			snprintf(slot, sizeof(slot), "%d", r->slot);
 		else

@@ -138,14 +138,19 @@ class VM:
     def wait_boot_prompt(self, seconds=120):
         """Wait for the root prompt, then switch to a unique one without echo."""
         self.expect(re.escape(BOOT_PROMPT), seconds)
-        self.child.sendline("stty -echo; PS1='%s'" % PROMPT)
+        return self.set_prompt()
+
+    def set_prompt(self):
+        """Unique prompt, no echo. The quotes keep the echoed command itself
+        from matching the prompt."""
+        self.child.sendline("stty -echo; PS1='%s''%s'" % (PROMPT[:2], PROMPT[2:]))
         self.expect(re.escape(PROMPT), 30)
         return self
 
     def run(self, cmd, seconds=60):
         """Run cmd in the console shell; return (output, exit status)."""
         self.child.sendline("%s; echo \"@RC@$?@\"" % cmd)
-        self.expect(r"@RC@(\d+)@\r?\n", seconds)
+        self.expect(r"@RC@(\d+)@\r*\n", seconds)
         out = self.child.before
         rc = int(self.child.match.group(1))
         self.expect(re.escape(PROMPT), 30)

@@ -1,5 +1,6 @@
 """Issue 2: the image boots every way a user or a fleet boots it."""
 import os
+import re
 
 import pytest
 
@@ -52,11 +53,13 @@ def test_iso_uefi_cdrom(vm_factory):
 
 
 def test_pxe_boot(vm_factory):
-    vm = vm_factory(boot="pxe")
+    # the iPXE script (lifeboat_vm.pxe_dir) passes the VM's boot options
+    vm = vm_factory(boot="pxe", append="hostname=fleet-node")
     vm.start()
-    vm.expect("iPXE", 60)
     vm.expect("Welcome to Lifeboat!", 180)
-    vm.wait_boot_prompt(60)
+    vm.expect(re.escape("root@fleet-node:~# "), 60)
+    vm.set_prompt()
+    assert "hostname=fleet-node" in vm.ok("cat /proc/cmdline")
     assert vm.poweroff() == 0
 
 

@@ -33,8 +33,7 @@ def test_banner_prompt_and_early_mounts(vm_factory):
     # the prompt shows the working directory in place of ~ elsewhere
     vm.child.sendline("cd /tmp; PS1='\\u@\\h:\\w\\$ '")
     vm.expect(re.escape("root@lifeboat:/tmp# "), 10)
-    vm.child.sendline("PS1='@LB@# '")
-    vm.expect(re.escape("@LB@# "), 10)
+    vm.set_prompt()
     assert vm.poweroff() == 0
 
 
@@ -42,8 +41,7 @@ def test_hostname_option(vm_factory):
     vm = vm_factory(boot="kernel", append="hostname=rescue-7")
     vm.start()
     vm.expect(re.escape("root@rescue-7:~# "), 120)
-    vm.child.sendline("stty -echo; PS1='@LB@# '")
-    vm.expect(re.escape("@LB@# "), 10)
+    vm.set_prompt()
     assert vm.ok("hostname") == "rescue-7"
     assert vm.poweroff() == 0
 
@@ -54,9 +52,7 @@ def test_exit_and_kill_give_a_fresh_prompt(vm_factory):
     vm.expect(re.escape(BOOT_PROMPT), 30)
     vm.child.sendline("kill -9 $$")
     vm.expect(re.escape(BOOT_PROMPT), 30)
-    vm.wait_boot_prompt_again = None
-    vm.child.sendline("stty -echo; PS1='@LB@# '")
-    vm.expect(re.escape("@LB@# "), 10)
+    vm.set_prompt()
     assert vm.ok("echo alive") == "alive"
     assert vm.poweroff() == 0
 

@@ -181,25 +181,10 @@ static void test_pending(void)
 	fakeroot_free(root);
 }
 
-static void test_human_size(void)
-{
-	char b[16];
-
-	disks_human_size(0, b, sizeof(b));
-	CHECK_STR(b, "0B");
-	disks_human_size(1 << 20, b, sizeof(b));
-	CHECK_STR(b, "1M");
-	disks_human_size(1536ULL << 20, b, sizeof(b));
-	CHECK_STR(b, "1.5G");
-	disks_human_size(100ULL << 30, b, sizeof(b));
-	CHECK_STR(b, "100G");
-}
-
 int main(void)
 {
 	test_slot_from_hctl();
 	test_scan();
 	test_pending();
-	test_human_size();
 	return check_done();
 }

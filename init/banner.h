@@ -1,0 +1,34 @@
+/*
+ * What a fresh console shell shows first: the welcome line, the disks, and
+ * how to get started.
+ */
+#ifndef LB_BANNER_H
+#define LB_BANNER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifndef LIFEBOAT_VERSION
+#define LIFEBOAT_VERSION "dev"
+#endif
+
+/* The whole banner, for one console. */
+void banner_print(FILE *out);
+
+/*
+ * The disk table of the banner. A placeholder that lists the sd* and vd*
+ * disks with their sizes; to be replaced by a richer table.
+ */
+/* The build's medium identifier, for the disk table (set by the disk step). */
+extern char banner_medium_id[64];
+/* The network line (set by the network step; "" for none). */
+extern char banner_network[160];
+
+void banner_disks(FILE *out);
+/* banner_disks for a root prefix (unit tests use a fake /sys/block). */
+void banner_disks_at(FILE *out, const char *root);
+
+/* bytes as "512B", "1.5K", "256M", "20G" (powers of 1024, like lsblk) */
+void format_size(char *buf, size_t size, uint64_t bytes);
+
+#endif

@@ -1,0 +1,147 @@
+#include "boot.h"
+#include "earlyfs.h"
+#include "log.h"
+#include "steps.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+static int step_filesystems(struct lb_context *ctx)
+{
+	return earlyfs_apply(ctx->root, earlyfs_table, earlyfs_count,
+			     ctx->ops) ?
+		       -1 :
+		       0;
+}
+
+/*
+ * The kernel opens /dev/console as fds 0-2 only if it exists in the
+ * initramfs. Without it, warnings would go nowhere and a child writing to
+ * fd 2 could hit an unrelated file.
+ */
+static int step_stdio(struct lb_context *ctx)
+{
+	char path[256];
+	int fd = -1;
+
+	for (int i = 0; i < 3; i++) {
+		if (fcntl(i, F_GETFD) >= 0)
+			continue;
+		if (fd < 0 &&
+		    path_join(path, sizeof(path), ctx->root, "/dev/console"))
+			fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 &&
+		    path_join(path, sizeof(path), ctx->root, "/dev/null"))
+			fd = open(path, O_RDWR | O_NOCTTY);
+		if (fd < 0)
+			return -1;
+		if (fd != i)
+			dup2(fd, i);
+	}
+	if (fd > 2)
+		close(fd);
+	log_set_console(2);
+	return 0;
+}
+
+static int step_logs(struct lb_context *ctx)
+{
+	char path[256];
+	int rc = 0;
+
+	if (!path_join(path, sizeof(path), ctx->root, "/dev/kmsg") ||
+	    log_attach_kmsg(path) < 0) {
+		lb_warn("cannot open /dev/kmsg: %s", strerror(errno));
+		rc = -1;
+	}
+	if (!path_join(path, sizeof(path), ctx->root, LB_BOOT_LOG) ||
+	    log_attach_file(path) < 0) {
+		lb_warn("cannot open " LB_BOOT_LOG ": %s", strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Out of memory, the kernel must pick anything but PID 1. */
+static int step_oom(struct lb_context *ctx)
+{
+	char path[256];
+
+	if (!path_join(path, sizeof(path), ctx->root,
+		       "/proc/self/oom_score_adj") ||
+	    write_text(path, "-1000\n", 0644) < 0) {
+		lb_warn("cannot protect init from the OOM killer: %s",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int step_options(struct lb_context *ctx)
+{
+	options_read(&ctx->opts, ctx->root);
+	if (ctx->opts.debug)
+		log_set_verbose(true);
+	return 0;
+}
+
+static int step_hostname(struct lb_context *ctx)
+{
+	const char *name = ctx->opts.hostname;
+
+	if (ctx->ops->sethostname(name, strlen(name)) < 0) {
+		lb_warn("cannot set the hostname to %s: %s", name,
+			strerror(errno));
+		return -1;
+	}
+	lb_info("hostname %s", name);
+	return 0;
+}
+
+static int step_options_file(struct lb_context *ctx)
+{
+	char path[256];
+
+	if (!path_join(path, sizeof(path), ctx->root, LB_OPTIONS_FILE) ||
+	    options_write(&ctx->opts, path) < 0) {
+		lb_warn("cannot write " LB_OPTIONS_FILE ": %s",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * In order; the consoles get their shells right after the last step, so
+ * nothing here may wait for long: the disk wait is bounded (steps.c), the
+ * network and SSH run in the background.
+ */
+const struct boot_step boot_steps[] = {
+	{ "early filesystems", step_filesystems },
+	{ "console fds", step_stdio },
+	{ "boot log", step_logs },
+	{ "OOM protection", step_oom },
+	{ "boot options", step_options },
+	{ "hostname", step_hostname },
+	{ "options file", step_options_file },
+	{ "disks", step_disks },
+	{ "network", step_network },
+	{ "ssh", step_ssh },
+	{ NULL, NULL },
+};
+
+int boot_run(struct lb_context *ctx)
+{
+	int failed = 0;
+
+	for (const struct boot_step *s = boot_steps; s->run; s++) {
+		if (s->run(ctx) != 0) {
+			lb_info("boot step '%s' failed; going on", s->name);
+			failed++;
+		}
+	}
+	return failed;
+}

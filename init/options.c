@@ -1,0 +1,515 @@
+#include "options.h"
+#include "log.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A boot line of 1000 typos must not flood a 115200 baud console. */
+#define WARNINGS_SHOWN 8
+/* x86 allows 2048 bytes; leave room for other architectures. */
+#define CMDLINE_MAX 16384
+
+enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_LIST };
+
+struct opt_def {
+	const char *name;
+	enum opt_kind kind;
+	size_t offset; /* of the bool, the char[] or the char[][] */
+	size_t size; /* of one value, NUL included */
+	int max; /* OPT_LIST: how many values fit */
+	size_t count_offset; /* OPT_LIST: the int counting them */
+	bool (*valid)(const char *value, size_t len);
+	const char *expect; /* what a valid value looks like, for warnings */
+};
+
+static bool valid_hostname(const char *v, size_t len);
+static bool valid_nameserver(const char *v, size_t len);
+
+#define FLAG(n, field)                                       \
+	{                                                    \
+		.name = n, .kind = OPT_FLAG,                 \
+		.offset = offsetof(struct lb_options, field) \
+	}
+#define TEXT(n, field, check, what)                              \
+	{                                                        \
+		.name = n, .kind = OPT_TEXT,                     \
+		.offset = offsetof(struct lb_options, field),    \
+		.size = sizeof(((struct lb_options *)0)->field), \
+		.valid = check, .expect = what                   \
+	}
+#define LIST(n, field, counter, check, what)                          \
+	{                                                             \
+		.name = n, .kind = OPT_LIST,                          \
+		.offset = offsetof(struct lb_options, field),         \
+		.size = sizeof(((struct lb_options *)0)->field[0]),   \
+		.max = ARRAY_SIZE(((struct lb_options *)0)->field),   \
+		.count_offset = offsetof(struct lb_options, counter), \
+		.valid = check, .expect = what                        \
+	}
+
+/* Every option Lifeboat understands; README.md documents them. */
+static const struct opt_def opt_defs[] = {
+	TEXT("hostname", hostname, valid_hostname,
+	     "letters, digits, '-' and '.', at most 63"),
+	FLAG("readonly", readonly),
+	TEXT("ip", ip, NULL, NULL),
+	LIST("nameserver", nameservers, nameserver_count, valid_nameserver,
+	     "an IP address"),
+	FLAG("sshd", sshd),
+	TEXT("passwd", passwd, NULL, NULL),
+	LIST("ssh_key", ssh_keys, ssh_key_count, NULL, NULL),
+	FLAG("lifeboat.debug", debug),
+};
+
+/*
+ * Parameters of the kernel and of common boot loaders that reach
+ * /proc/cmdline. Anything with a '.' is a module or subsystem parameter
+ * (scsi_mod.scan=, net.ifnames=) and is foreign too, unless it is ours.
+ */
+static const char foreign[] =
+	"BOOTIF BOOT_IMAGE acpi add_efi_memmap amd_iommu apic audit "
+	"clocksource console consoleblank crashkernel debug earlycon "
+	"earlyprintk edd efi elevator hugepages ignore_loglevel init "
+	"initcall_debug initrd intel_iommu iommu irqpoll isolcpus "
+	"keep_bootcon lockdown loglevel lsm maxcpus mem memmap mitigations "
+	"nmi_watchdog noapic noefi nohz noinitrd nokaslr nolapic nomodeset "
+	"nopti nosmp nosplash nowatchdog nr_cpus numa panic pci pcie_aspm "
+	"pti quiet ramdisk_size rdinit reboot resume ro root rootdelay "
+	"rootflags rootfstype rootwait rw security selinux splash swiotlb "
+	"threadirqs transparent_hugepage tsc vga video";
+
+bool option_is_foreign(const char *name, size_t len)
+{
+	static const char ours[] = "lifeboat.";
+
+	if (len >= sizeof(ours) - 1 && !memcmp(name, ours, sizeof(ours) - 1))
+		return false;
+	if (memchr(name, '.', len))
+		return true;
+	for (const char *w = foreign; *w;) {
+		size_t wlen = strcspn(w, " ");
+
+		if (wlen == len && !memcmp(w, name, len))
+			return true;
+		w += wlen;
+		w += *w == ' ';
+	}
+	return false;
+}
+
+static bool valid_hostname(const char *v, size_t len)
+{
+	size_t label = 0;
+
+	if (len == 0 || len >= LB_HOSTNAME_SIZE)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = v[i];
+
+		if (c == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '-') {
+			if (c == '-' && label == 0)
+				return false;
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return label > 0 && v[len - 1] != '-';
+}
+
+static bool valid_nameserver(const char *v, size_t len)
+{
+	if (len == 0)
+		return false;
+	/* IPv4, IPv6, and a %zone for link-local IPv6 */
+	for (size_t i = 0; i < len; i++) {
+		char c = v[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == ':' ||
+		      c == '%' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+struct parser {
+	struct lb_options *o;
+	int shown;
+};
+
+static void warn(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct parser *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	p->o->warnings++;
+	if (p->shown >= WARNINGS_SHOWN)
+		return;
+	p->shown++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	lb_warn("boot option %s", msg);
+}
+
+static bool has_control_chars(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+static bool parse_bool(const char *v, size_t len, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "y", "on", "true" };
+	static const char *const no[] = { "0", "no", "n", "off", "false" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strlen(yes[i]) == len && !memcmp(yes[i], v, len)) {
+			*out = true;
+			return true;
+		}
+		if (strlen(no[i]) == len && !memcmp(no[i], v, len)) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void apply(struct parser *p, const struct opt_def *d, const char *val,
+		  size_t len)
+{
+	char *base = (char *)p->o + d->offset;
+	char *dst = base;
+	int *count = NULL;
+
+	if (d->kind == OPT_FLAG) {
+		bool *flag = (bool *)(void *)base;
+
+		if (!val)
+			*flag = true;
+		else if (!parse_bool(val, len, flag))
+			warn(p, "%s=: expected 1/0, yes/no or on/off; ignored",
+			     d->name);
+		return;
+	}
+	if (!val || len == 0) {
+		warn(p, "%s= needs a value; ignored", d->name);
+		return;
+	}
+	if (len >= d->size) {
+		warn(p, "%s= is too long (%zu bytes, at most %zu); ignored",
+		     d->name, len, d->size - 1);
+		return;
+	}
+	if (has_control_chars(val, len) || (d->valid && !d->valid(val, len))) {
+		char shown[48];
+
+		printable(shown, sizeof(shown), val, len < 24 ? len : 24);
+		warn(p, "%s=%s%s is not valid%s%s; ignored", d->name, shown,
+		     len > 24 ? "..." : "", d->expect ? ", expected " : "",
+		     d->expect ? d->expect : "");
+		return;
+	}
+	if (d->kind == OPT_LIST) {
+		count = (int *)(void *)((char *)p->o + d->count_offset);
+		if (*count >= d->max) {
+			warn(p,
+			     "%s= given more than %d times; the rest ignored",
+			     d->name, d->max);
+			return;
+		}
+		dst = base + (size_t)*count * d->size;
+		(*count)++;
+	}
+	memcpy(dst, val, len);
+	dst[len] = '\0';
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+/*
+ * One parameter the way the kernel's next_arg() splits them: whitespace
+ * outside double quotes ends it, the first '=' separates name and value,
+ * and quotes around the value (or the whole parameter) are dropped.
+ */
+static void parse_one(struct parser *p, const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len);
+	const char *name = s, *val = NULL;
+	size_t nlen = eq ? (size_t)(eq - s) : len, vlen = 0;
+	bool quoted = false;
+
+	if (nlen > 0 && name[0] == '"') {
+		name++;
+		nlen--;
+		quoted = true;
+	}
+	if (eq) {
+		val = eq + 1;
+		vlen = (size_t)(s + len - val);
+		if (vlen > 0 && val[0] == '"') {
+			val++;
+			vlen--;
+			quoted = true;
+		}
+		if (quoted && vlen > 0 && val[vlen - 1] == '"')
+			vlen--;
+	} else if (quoted && nlen > 0 && name[nlen - 1] == '"') {
+		nlen--;
+	}
+	if (nlen == 2 && !memcmp(name, "--", 2))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (strlen(d->name) == nlen && !memcmp(d->name, name, nlen)) {
+			apply(p, d, val, vlen);
+			return;
+		}
+	}
+	if (!option_is_foreign(name, nlen)) {
+		char shown[48];
+
+		printable(shown, sizeof(shown), name, nlen < 24 ? nlen : 24);
+		warn(p, "'%s%s' is unknown; ignored", shown,
+		     nlen > 24 ? "..." : "");
+	}
+}
+
+void options_defaults(struct lb_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	memcpy(o->hostname, LB_DEFAULT_HOSTNAME, sizeof(LB_DEFAULT_HOSTNAME));
+}
+
+int options_parse(struct lb_options *o, const char *cmdline)
+{
+	struct parser p = { .o = o };
+	const char *s = cmdline;
+
+	for (;;) {
+		bool in_quote = false;
+		size_t i = 0;
+
+		while (is_space(*s))
+			s++;
+		if (!*s)
+			break;
+		for (; s[i]; i++) {
+			if (is_space(s[i]) && !in_quote)
+				break;
+			if (s[i] == '"')
+				in_quote = !in_quote;
+		}
+		parse_one(&p, s, i);
+		s += i;
+	}
+	if (p.shown < o->warnings)
+		lb_warn("boot options: %d more warnings not shown",
+			o->warnings - p.shown);
+	return o->warnings;
+}
+
+int options_read(struct lb_options *o, const char *root)
+{
+	static char cmdline[CMDLINE_MAX];
+	char path[256];
+	ssize_t n;
+
+	options_defaults(o);
+	if (!path_join(path, sizeof(path), root, "/proc/cmdline") ||
+	    (n = read_text(path, cmdline, sizeof(cmdline))) < 0) {
+		lb_warn("cannot read /proc/cmdline: %s; using defaults",
+			strerror(errno));
+		o->warnings = 1;
+		return 1;
+	}
+	/* A NUL would end the line early; the rest may still be ours. */
+	for (ssize_t i = 0; i < n; i++)
+		if (cmdline[i] == '\0')
+			cmdline[i] = ' ';
+	return options_parse(o, cmdline);
+}
+
+size_t shell_quote(char *dst, size_t size, const char *s)
+{
+	size_t need = 0;
+
+#define PUT(c)                           \
+	do {                             \
+		if (need + 1 < size)     \
+			dst[need] = (c); \
+		need++;                  \
+	} while (0)
+	PUT('\'');
+	for (; *s; s++) {
+		if (*s == '\'') {
+			PUT('\'');
+			PUT('\\');
+			PUT('\'');
+			PUT('\'');
+		} else {
+			PUT(*s);
+		}
+	}
+	PUT('\'');
+#undef PUT
+	if (size)
+		dst[need < size ? need : size - 1] = '\0';
+	return need;
+}
+
+/* A small buffered writer: the options file must not need malloc. */
+struct out {
+	int fd;
+	bool failed;
+	size_t len;
+	char buf[1024];
+};
+
+static void out_flush(struct out *w)
+{
+	if (!w->failed && write_all(w->fd, w->buf, w->len) < 0)
+		w->failed = true;
+	w->len = 0;
+}
+
+static void out_putc(struct out *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		out_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void out_puts(struct out *w, const char *s)
+{
+	while (*s)
+		out_putc(w, *s++);
+}
+
+static void out_quoted(struct out *w, const char *s)
+{
+	out_putc(w, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			out_puts(w, "'\\''");
+		else
+			out_putc(w, *s);
+	}
+	out_putc(w, '\'');
+}
+
+static void out_var(struct out *w, const char *key, const char *value)
+{
+	out_puts(w, key);
+	out_putc(w, '=');
+	out_quoted(w, value);
+	out_putc(w, '\n');
+}
+
+static void out_int(struct out *w, const char *key, int v)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", v);
+	out_puts(w, key);
+	out_putc(w, '=');
+	out_puts(w, num);
+	out_putc(w, '\n');
+}
+
+static void out_list(struct out *w, const char *key, int count, const char *v,
+		     size_t stride)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_COUNT", key);
+	out_int(w, name, count);
+	for (int i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "%s_%d", key, i + 1);
+		out_var(w, name, v + (size_t)i * stride);
+	}
+}
+
+int options_write(const struct lb_options *o, const char *path)
+{
+	struct out w = { .fd = -1 };
+	char tmp[4096];
+	char servers[LB_NAMESERVERS_MAX * LB_NAMESERVER_SIZE];
+	size_t n = 0;
+	int err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+		    0600);
+	if (w.fd < 0)
+		return -1;
+
+	servers[0] = '\0';
+	for (int i = 0; i < o->nameserver_count; i++) {
+		size_t l = strlen(o->nameservers[i]);
+
+		if (n)
+			servers[n++] = ' ';
+		memcpy(servers + n, o->nameservers[i], l + 1);
+		n += l;
+	}
+
+	out_puts(&w, "# Lifeboat boot options from the kernel command line, "
+		     "written by /init.\n");
+	out_var(&w, "LB_HOSTNAME", o->hostname);
+	out_int(&w, "LB_READONLY", o->readonly);
+	out_var(&w, "LB_IP", o->ip);
+	out_var(&w, "LB_NAMESERVERS", servers);
+	out_list(&w, "LB_NAMESERVER", o->nameserver_count, o->nameservers[0],
+		 sizeof(o->nameservers[0]));
+	out_int(&w, "LB_SSHD", o->sshd);
+	out_var(&w, "LB_PASSWD", o->passwd);
+	out_list(&w, "LB_SSH_KEY", o->ssh_key_count, o->ssh_keys[0],
+		 sizeof(o->ssh_keys[0]));
+	out_int(&w, "LB_DEBUG", o->debug);
+	out_flush(&w);
+
+	if (w.failed) {
+		err = errno;
+		close(w.fd);
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	if (close(w.fd) < 0 || rename(tmp, path) < 0) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "steps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "banner.h"
+#include "console.h"
+#include "disks.h"
+#include "log.h"
+#include "netcfg.h"
+#include "util.h"
+
+#define NET_SCRIPT "/usr/libexec/lifeboat/net-up"
+#define SSH_SCRIPT "/usr/libexec/lifeboat/ssh-boot"
+#define NET_FILE LB_RUN_DIR "/net"
+
+/*
+ * Run a helper in the background, in its own session, with no terminal: the
+ * prompt never waits for it and PID 1 reaps it like any orphan.
+ */
+static int spawn_background(const char *root, const char *path)
+{
+	char full[256];
+	pid_t pid;
+
+	if (!path_join(full, sizeof(full), root, path) ||
+	    access(full, X_OK) < 0) {
+		lb_warn("cannot run %s: %s", path, strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		lb_warn("cannot start %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		child_reset();
+		setsid();
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl(full, path, (char *)NULL);
+		_exit(111);
+	}
+	lb_info("started %s (pid %d)", path, (int)pid);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void read_medium_id(const char *root)
+{
+	char path[256];
+
+	banner_medium_id[0] = '\0';
+	if (path_join(path, sizeof(path), root, "/etc/lifeboat/medium-id") &&
+	    read_text(path, banner_medium_id, sizeof(banner_medium_id)) > 0)
+		chomp(banner_medium_id);
+}
+
+/* readonly: every disk but the medium read-only at the block layer. */
+static int set_readonly(const char *root, const struct disk *d)
+{
+	char path[256];
+	int fd, on = 1, rc;
+
+	snprintf(path, sizeof(path), "%s/dev/%.31s", root, d->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		lb_warn("readonly: cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = ioctl(fd, BLKROSET, &on);
+	if (rc < 0)
+		lb_warn("readonly: cannot set %s read-only: %s", path,
+			strerror(errno));
+	close(fd);
+	return rc;
+}
+
+int step_disks(struct lb_context *ctx)
+{
+	static struct disk disks[MAX_DISKS];
+	int64_t start = now_ms();
+	int pending, n, rc = 0;
+
+	/*
+	 * The kernel has usually named every disk before /init runs; a slow
+	 * controller gets a short, bounded wait, never a fixed sleep.
+	 */
+	while ((pending = disks_pending(ctx->root)) > 0 &&
+	       now_ms() - start < DISK_WAIT_MS)
+		sleep_ms(10);
+	if (pending > 0)
+		lb_warn("%d disk(s) still not ready after %d ms; going on",
+			pending, DISK_WAIT_MS);
+	read_medium_id(ctx->root);
+	n = disks_scan(ctx->root, disks, MAX_DISKS);
+	disks_mark_medium(ctx->root, disks, n, banner_medium_id);
+	for (int i = 0; i < n; i++) {
+		const struct disk *d = &disks[i];
+
+		lb_info("disk %s slot %d, %llu bytes%s%s", d->name, d->slot,
+			d->bytes, d->flags & DISK_MEDIUM ? ", the medium" : "",
+			d->flags & DISK_FOREIGN_7 ?
+				", in the medium's slot, not the medium" :
+				"");
+		if ((d->flags & DISK_MEDIUM) && strcmp(d->name, "sdh"))
+			lb_warn("the Lifeboat medium is %s, not sdh: its slot "
+				"name is in use by the machine's disks",
+				d->name);
+		if (ctx->opts.readonly && !(d->flags & DISK_MEDIUM) &&
+		    set_readonly(ctx->root, d) < 0)
+			rc = -1;
+	}
+	lb_info("disks: %d found in %lld ms%s", n,
+		(long long)(now_ms() - start),
+		ctx->opts.readonly ? ", set read-only" : "");
+	return rc;
+}
+
+int step_network(struct lb_context *ctx)
+{
+	struct net_config c;
+	char err[160], path[256], ifaces[8][16];
+	int n;
+
+	if (netcfg_parse(ctx->opts.ip, &c, err, sizeof(err)) < 0)
+		lb_warn("%s; using DHCP", err);
+	if (!path_join(path, sizeof(path), ctx->root, NET_FILE) ||
+	    netcfg_write(&c, path) < 0)
+		lb_warn("cannot write " NET_FILE ": %s", strerror(errno));
+	n = netcfg_interfaces(ctx->root, ifaces, 8);
+	if (c.mode == NET_OFF)
+		snprintf(banner_network, sizeof(banner_network),
+			 "Network: off (ip=off)");
+	else if (n == 0)
+		snprintf(banner_network, sizeof(banner_network),
+			 "Network: none (no network interface found)");
+	else if (c.mode == NET_STATIC)
+		snprintf(banner_network, sizeof(banner_network),
+			 "Network: %s/%d on %s", c.address, c.prefix,
+			 c.device[0] ? c.device : ifaces[0]);
+	else
+		snprintf(banner_network, sizeof(banner_network),
+			 "Network: DHCP on %s%s (the address is shown when it "
+			 "arrives)",
+			 c.device[0] ? c.device : ifaces[0],
+			 !c.device[0] && n > 1 ? " and more" : "");
+	lb_info("%s", banner_network);
+	/* loopback and nameserver= need the script even without a NIC */
+	return spawn_background(ctx->root, NET_SCRIPT);
+}
+
+int step_ssh(struct lb_context *ctx)
+{
+	const struct lb_options *o = &ctx->opts;
+
+	if (!o->sshd && !o->passwd[0] && !o->ssh_key_count)
+		return 0;
+	return spawn_background(ctx->root, SSH_SCRIPT);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Boot steps for the machine: disks, network and SSH (see boot.c). */
+#ifndef LB_STEPS_H
+#define LB_STEPS_H
+
+#include "boot.h"
+
+/* Longest wait for the disks the hardware exposes to get their names. */
+#define DISK_WAIT_MS 2000
+
+int step_disks(struct lb_context *ctx);
+int step_network(struct lb_context *ctx);
+int step_ssh(struct lb_context *ctx);
+
+#endif

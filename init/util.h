@@ -1,0 +1,44 @@
+/*
+ * Small helpers shared by every part of /init. Paths are always built from a
+ * root prefix ("" on the real system, a temp dir in the unit tests) so that
+ * the boot logic can run on the host against a fake /proc and /sys.
+ */
+#ifndef LB_UTIL_H
+#define LB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* root + path into buf; false (and buf empty) if it does not fit. */
+bool path_join(char *buf, size_t size, const char *root, const char *path);
+
+/*
+ * Read at most size - 1 bytes of a file into buf and NUL-terminate it.
+ * Returns the number of bytes read, or -1 with errno set.
+ */
+ssize_t read_text(const char *path, char *buf, size_t size);
+
+/* Write all of s to path (created with mode, truncated); 0 or -1/errno. */
+int write_text(const char *path, const char *s, mode_t mode);
+
+/* write() until done or a real error; 0 or -1/errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Milliseconds since boot (CLOCK_BOOTTIME), the clock of boot.log. */
+int64_t now_ms(void);
+
+/*
+ * Copy at most max bytes of src (len bytes, need not be NUL-terminated) into
+ * dst as printable ASCII, escaping other bytes as \xNN, so that garbage from
+ * the boot line cannot mess up the console a warning is printed on.
+ */
+void printable(char *dst, size_t size, const char *src, size_t len);
+
+/* Strip one trailing newline in place. */
+void chomp(char *s);
+
+#endif
