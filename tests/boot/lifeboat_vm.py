@@ -25,6 +25,7 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 BOOT_PROMPT = "root@lifeboat:~# "
+NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found)$")
 PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
 
 
@@ -155,6 +156,9 @@ class VM:
         rc = int(self.child.match.group(1))
         self.expect(re.escape(PROMPT), 30)
         out = out.replace("\r\n", "\n").replace("\r", "")
+        # Console notices ("lifeboat: eth0 10.0.2.15/24") arrive whenever
+        # the event happens, also in the middle of a command's output.
+        out = "\n".join(line for line in out.split("\n") if not NOTICE.match(line))
         return out.strip("\n"), rc
 
     def ok(self, cmd, seconds=60):

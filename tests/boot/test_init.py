@@ -18,7 +18,7 @@ def test_banner_prompt_and_early_mounts(vm_factory):
     vm = vm_factory(boot="kernel").start()
     vm.expect("Welcome to Lifeboat!", 120)
     vm.expect(re.escape(BOOT_PROMPT), 30)
-    vm.wait_boot_prompt()
+    vm.set_prompt()
     mounts = vm.ok("cat /proc/mounts")
     for target, fstype in [("/proc", "proc"), ("/sys", "sysfs"), ("/dev", "devtmpfs"),
                            ("/dev/pts", "devpts"), ("/dev/shm", "tmpfs"), ("/run", "tmpfs"),
