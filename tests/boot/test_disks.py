@@ -11,13 +11,18 @@ SCRAMBLED = [4, 0, 6, 2, 5, 1, 3]
 
 
 def sizes_by_name(vm):
-    """{name: (bytes, serial)} from lsblk, the tool a user would ask."""
-    out = vm.ok("lsblk -dbno NAME,SIZE,SERIAL")
+    """{name: (bytes, serial)}: sizes from lsblk (the tool a user would
+    ask), serials from the disk table (lsblk needs udev for them)."""
+    serials = {}
+    for line in vm.ok("lifeboat disks").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 4 and parts[0].startswith(("sd", "vd")):
+            serials[parts[0]] = parts[3]
     table = {}
-    for line in out.splitlines():
+    for line in vm.ok("lsblk -dbno NAME,SIZE").splitlines():
         parts = line.split()
         if parts and parts[0].startswith(("sd", "vd")):
-            table[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+            table[parts[0]] = (int(parts[1]), serials.get(parts[0], "?"))
     return table
 
 
