@@ -63,6 +63,7 @@ class VM:
         self.append = append
         self.firmware = firmware
         self.extra = list(extra)
+        self.hostfwd = []  # (host port, guest port) on 127.0.0.1
         self.tmpdir = tmpdir or os.path.join(TOP, "_build", "test-tmp", name)
         os.makedirs(self.tmpdir, exist_ok=True)
         os.makedirs(LOG_DIR, exist_ok=True)
@@ -102,7 +103,7 @@ class VM:
                 dev += ",bootindex=0"
             cmd += ["-drive", drive, "-device", dev]
         if self.nic == "user":
-            netdev = "user,id=n0"
+            netdev = "user,id=n0" + "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in self.hostfwd)
             if self.boot == "pxe":
                 netdev += ",tftp=%s,bootfile=boot.ipxe" % self.pxe_dir()
             dev = "virtio-net-pci,netdev=n0"

@@ -1,0 +1,126 @@
+"""Issue 5: networking comes up by itself and never holds the prompt."""
+import http.server
+import os
+import re
+import socket
+import threading
+import time
+
+from lifeboat_vm import BOOT_PROMPT
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(vm, cmd, pattern, seconds=60):
+    """Poll cmd in the guest until its output matches pattern."""
+    deadline = time.monotonic() + seconds
+    while True:
+        out, _ = vm.run(cmd)
+        if re.search(pattern, out, re.M):
+            return out
+        assert time.monotonic() < deadline, "%r never matched %r; last:\n%s" % (cmd, pattern, out)
+        vm.run("sleep 1")
+
+
+def booted(vm_factory, **kw):
+    vm = vm_factory(**kw).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    return vm.wait_boot_prompt()
+
+
+def test_dhcp_with_user_networking_and_wget(vm_factory, tmp_path):
+    (tmp_path / "www").mkdir()
+    payload = os.urandom(256 * 1024)
+    (tmp_path / "www" / "blob").write_bytes(payload)
+    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(  # noqa: E731
+        *a, directory=str(tmp_path / "www"), **kw)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        vm = vm_factory(boot="kernel").start()
+        vm.expect("Welcome to Lifeboat!", 120)
+        vm.expect("Network: DHCP on eth0", 10)
+        vm.expect(re.escape(BOOT_PROMPT), 30)
+        # the address is said on the console when it arrives
+        vm.expect(r"lifeboat: eth0 10\.0\.2\.15/24", 60)
+        vm.set_prompt()
+        assert "10.0.2.15/24" in vm.ok("ip -4 addr show dev eth0")
+        assert re.search(r"^default via 10\.0\.2\.2 dev eth0", vm.ok("ip route"), re.M)
+        assert "nameserver 10.0.2.3" in vm.ok("cat /etc/resolv.conf")
+        # user-mode networking maps 10.0.2.2 to the host's loopback
+        vm.ok("wget -q -O /tmp/blob http://10.0.2.2:%d/blob" % port, 60)
+        import hashlib
+        assert vm.ok("sha256sum /tmp/blob | cut -d' ' -f1") == hashlib.sha256(payload).hexdigest()
+        # IPv6 from router advertisements (QEMU's user network announces fec0::/64)
+        wait_for(vm, "ip -6 addr show dev eth0", r"inet6 fec0::\S+/64", 30)
+        assert vm.poweroff() == 0
+    finally:
+        server.shutdown()
+
+
+def test_static_ip_between_two_vms(vm_factory):
+    port = free_port()
+    a = vm_factory(boot="kernel", nic="user",
+                   append="ip=192.168.77.1:::255.255.255.0:vm-a:eth1:off",
+                   extra=["-netdev", "socket,id=s0,listen=127.0.0.1:%d" % port,
+                          "-device", "virtio-net-pci,netdev=s0"]).start()
+    a.expect("Welcome to Lifeboat!", 120)
+    a.expect("Network: 192.168.77.1/24 on eth1", 10)
+    a.wait_boot_prompt()
+    b = vm_factory(boot="kernel", nic=None,
+                   append="ip=192.168.77.2:::255.255.255.0::eth0:none nameserver=192.168.77.1",
+                   extra=["-netdev", "socket,id=s0,connect=127.0.0.1:%d" % port,
+                          "-device", "virtio-net-pci,netdev=s0"]).start()
+    b.expect("Welcome to Lifeboat!", 120)
+    b.wait_boot_prompt()
+    wait_for(b, "ip -4 addr show dev eth0", r"192\.168\.77\.2/24")
+    assert "nameserver 192.168.77.1" in b.ok("cat /etc/resolv.conf")
+    wait_for(a, "ip -4 addr show dev eth1", r"192\.168\.77\.1/24")
+    # the host name field of ip= applies when the boot line gave no hostname=
+    assert a.ok("hostname") == "vm-a"
+    out = a.ok("ping -c 3 -W 5 192.168.77.2", 60)
+    assert "3 packets received" in out or " 0% packet loss" in out, out
+    b.ok("ping -c 2 -W 5 192.168.77.1", 60)
+    assert a.poweroff() == 0
+    assert b.poweroff() == 0
+
+
+def test_no_nic_says_so(vm_factory):
+    vm = vm_factory(boot="kernel", nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect(r"Network: none \(no network interface found\)", 10)
+    vm.wait_boot_prompt()
+    assert vm.ok("ip link show lo | grep -c UP") == "1"
+    assert vm.poweroff() == 0
+
+
+def test_nic_without_dhcp_server_keeps_trying(vm_factory):
+    port = free_port()
+    # a NIC whose cable leads nowhere: a socket that nobody connects to
+    vm = vm_factory(boot="kernel", nic=None,
+                    extra=["-netdev", "socket,id=s0,listen=127.0.0.1:%d" % port,
+                           "-device", "virtio-net-pci,netdev=s0"]).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect("Network: DHCP on eth0", 10)
+    vm.wait_boot_prompt(30)
+    assert vm.ok("cat /proc/uptime | cut -d. -f1") != ""
+    vm.ok("sleep 8")
+    assert vm.ok("pgrep udhcpc | wc -l") == "1"
+    assert "inet " not in vm.ok("ip -4 addr show dev eth0")
+    assert vm.poweroff() == 0
+
+
+def test_malformed_ip_warns_and_uses_dhcp(vm_factory):
+    vm = vm_factory(boot="kernel", append="ip=999.1.2.3::10.0.2.2:255.255.255.0").start()
+    vm.expect(r"init: warning: ip=: bad client address '999\.1\.2\.3'; using DHCP", 60)
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.wait_boot_prompt()
+    wait_for(vm, "ip -4 addr show dev eth0", r"10\.0\.2\.15/24")
+    assert vm.poweroff() == 0
