@@ -25,7 +25,7 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 BOOT_PROMPT = "root@lifeboat:~# "
-NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found)$")
+NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found|ssh: .*|  .*|warning: .*)$")
 PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
 
 

@@ -1,0 +1,170 @@
+"""Issue 6: SSH and SFTP on demand, with the host's own OpenSSH client."""
+import hashlib
+import os
+import re
+import shlex
+import socket
+import subprocess
+import time
+
+import pexpect
+
+from lifeboat_vm import Disk, make_disk
+
+SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30"]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def booted(vm_factory, port, **kw):
+    vm = vm_factory(boot="kernel", **kw)
+    vm.hostfwd = [(port, 22)]
+    vm.start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    return vm.wait_boot_prompt()
+
+
+def listening_tcp(vm):
+    """Listening TCP sockets in the guest (state 0A in /proc/net/tcp*)."""
+    return vm.ok("cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '$4 == \"0A\"' | wc -l")
+
+
+def ssh_password(port, password, command, timeout=120):
+    child = pexpect.spawn("ssh", ["-p", str(port)] + SSH_OPTS + [
+        "-o", "PreferredAuthentications=password,keyboard-interactive",
+        "-o", "PubkeyAuthentication=no", "root@127.0.0.1", command],
+        encoding="utf-8", timeout=timeout)
+    child.expect("[Pp]assword:")
+    child.sendline(password)
+    i = child.expect(["[Pp]assword:", pexpect.EOF])
+    out = child.before
+    if i == 0:
+        child.terminate(force=True)
+        return None
+    child.close()
+    return out.strip() if child.exitstatus == 0 else None
+
+
+def keygen(tmp_path):
+    key = str(tmp_path / "id_ed25519")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lifeboat test", "-f", key],
+                   check=True)
+    return key, open(key + ".pub").read().strip()
+
+
+def host_keys(port):
+    out = subprocess.run(["ssh-keyscan", "-p", str(port), "127.0.0.1"], capture_output=True,
+                         text=True, timeout=60).stdout
+    return sorted(line.split(None, 1)[1] for line in out.splitlines() if line and not line.startswith("#"))
+
+
+def test_nothing_listens_and_no_login_without_credentials(vm_factory):
+    port = free_port()
+    vm = booted(vm_factory, port)
+    assert listening_tcp(vm) == "0"
+    assert host_keys(port) == []
+    out, rc = vm.run("service ssh start")
+    assert rc == 1
+    assert "root has no password and no authorized key" in out
+    assert "passwd" in out
+    assert listening_tcp(vm) == "0"
+    assert vm.ok("stat -c %a /etc/shadow") == "600"
+    assert vm.ok("find / -xdev -perm -4000 -type f | wc -l") == "0"
+    assert vm.poweroff() == 0
+
+
+def test_passwd_then_service_ssh_start(vm_factory):
+    port = free_port()
+    vm = booted(vm_factory, port)
+    vm.child.sendline("passwd")
+    vm.expect("[Nn]ew password:", 30)
+    vm.child.sendline("rescue-Pass-1")
+    vm.expect("[Rr]etype", 30)
+    vm.child.sendline("rescue-Pass-1")
+    vm.expect(re.escape("@LB@# "), 30)
+    out = vm.ok("service ssh start", 180)
+    assert "listening on port 22" in out and "ed25519" in out and "SHA256:" in out
+    assert "10.0.2.15" in out or "no network address yet" in out
+    assert ssh_password(port, "rescue-Pass-1", "echo hello from $(hostname)") == "hello from lifeboat"
+    assert ssh_password(port, "wrong-password", "true") is None
+    assert vm.ok("service sshd status").startswith("ssh: running")
+    vm.ok("service ssh stop")
+    assert listening_tcp(vm) == "0"
+    assert vm.poweroff() == 0
+
+
+def test_ssh_key_option_sftp_scp_and_dd_of_a_disk(vm_factory, tmp_path):
+    port = free_port()
+    key, pub = keygen(tmp_path)
+    disk = make_disk(str(tmp_path / "sda.img"), 256, fill="random")
+    want_disk = hashlib.sha256(open(disk, "rb").read()).hexdigest()
+    vm = booted(vm_factory, port, disks=[Disk(disk, 0)], mem=768,
+                append='sshd ssh_key="%s"' % pub)
+    # sshd starts in the background; wait for it
+    deadline = time.monotonic() + 180
+    while not host_keys(port):
+        assert time.monotonic() < deadline, "sshd never came up"
+        time.sleep(2)
+    ssh = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes"] + SSH_OPTS + ["root@127.0.0.1"]
+    assert subprocess.run(ssh + ["id -u"], capture_output=True, text=True, timeout=120).stdout.strip() == "0"
+    # no password is set: password logins get nowhere
+    assert vm.ok("awk -F: '$1 == \"root\" { print $2 }' /etc/shadow") in ("*", "!", "")
+
+    vm.ok("dd if=/dev/urandom of=/tmp/big bs=1M count=64 2>/dev/null", 120)
+    want = vm.ok("sha256sum /tmp/big | cut -d' ' -f1", 120)
+    local = tmp_path / "big"
+    t0 = time.monotonic()
+    subprocess.run(["sftp", "-P", str(port), "-i", key, "-b", "-"] + SSH_OPTS + ["root@127.0.0.1"],
+                   input="get /tmp/big %s\n" % local, text=True, check=True, timeout=600,
+                   capture_output=True)
+    took = time.monotonic() - t0
+    assert hashlib.sha256(local.read_bytes()).hexdigest() == want
+    print("sftp get 64 MiB: %.1f s, %.1f MiB/s" % (took, 64 / took))
+
+    for mode in (["-O"], []):  # legacy scp protocol, then SFTP-based scp
+        out = tmp_path / ("scp%d" % len(mode))
+        subprocess.run(["scp"] + mode + ["-P", str(port), "-i", key] + SSH_OPTS +
+                       ["root@127.0.0.1:/etc/passwd", str(out)], check=True, timeout=120)
+        assert out.read_text().startswith("root:")
+
+    t0 = time.monotonic()
+    with open(tmp_path / "sda.copy", "wb") as f:
+        subprocess.run(ssh + ["dd if=/dev/sda bs=1M 2>/dev/null"], stdout=f, check=True, timeout=900)
+    took = time.monotonic() - t0
+    got = hashlib.sha256(open(tmp_path / "sda.copy", "rb").read()).hexdigest()
+    assert got == want_disk
+    print("ssh dd of a 256 MiB disk: %.1f s, %.1f MiB/s" % (took, 256 / took))
+    assert vm.poweroff(120) == 0
+
+
+def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_path):
+    key, pub = keygen(tmp_path)
+    seen = []
+    for boot in range(2):
+        port = free_port()
+        vm = booted(vm_factory, port, append='sshd ssh_key="%s"' % pub)
+        deadline = time.monotonic() + 180
+        while not host_keys(port):
+            assert time.monotonic() < deadline, "sshd never came up"
+            time.sleep(2)
+        keys = host_keys(port)
+        assert len(keys) == 3, keys
+        assert not any(k.startswith("ssh-dss") for k in keys)
+        seen.append(keys)
+        # an old client that offers only SHA-1 key exchange is refused
+        old = subprocess.run(["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                              "-o", "KexAlgorithms=diffie-hellman-group14-sha1,diffie-hellman-group1-sha1"]
+                             + SSH_OPTS + ["root@127.0.0.1", "true"],
+                             capture_output=True, text=True, timeout=60)
+        assert old.returncode != 0
+        assert vm.ok("ls /etc/dropbear | wc -l") == "3"
+        assert vm.poweroff() == 0
+        vm.close()
+    assert not set(seen[0]) & set(seen[1])
