@@ -8,9 +8,12 @@ SHELL := /bin/bash
 B := _build
 OUT := out
 SRC := $(B)/src
-VERSION := $(shell git describe --always --tags --dirty 2>/dev/null || echo dev)
+VERSION ?= $(shell git describe --always --tags --dirty 2>/dev/null || echo dev)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
 export SOURCE_DATE_EPOCH
+# ccache sees paths relative to the checkout: a second checkout (another work
+# tree, the reproducibility test) hits the same cache.
+export CCACHE_BASEDIR := $(CURDIR)
 PYTHON := /usr/bin/python3
 
 MUSL_CC := musl-gcc
@@ -57,10 +60,11 @@ $(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | chec
 
 # Our applets (applets/*.c) share the disk code with /init.
 APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c init/banner.c
-$(B)/applets/usr/bin/lifeboat: applets/lifeboat.c $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
+APPLET_SRCS := $(sort $(wildcard applets/*.c))
+$(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_TARGET) -Iinit -I$(UL)/include/blkid -I$(UL)/include/libmount \
-		-o $@ applets/lifeboat.c $(APPLET_SHARED) -L$(UL)/lib -lmount -lblkid
+	$(MUSL_CC) $(CFLAGS_TARGET) -Iinit -Iapplets -I$(UL)/include/blkid -I$(UL)/include/libmount \
+		-o $@ $(APPLET_SRCS) $(APPLET_SHARED) -L$(UL)/lib -lmount -lblkid
 	strip $@
 
 # The root filesystem as a gen_init_cpio list (no root privileges needed).
