@@ -35,7 +35,7 @@ PINS := $(wildcard build/pins/*.pin)
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
-.PHONY: all image deps check-deps run check unit boot size lint clean distclean
+.PHONY: all image deps check-deps run check unit boot size lint clean distclean print-build-vars
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
@@ -105,7 +105,10 @@ unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 boot: image
-	$(PYTHON) -m pytest -p no:cacheprovider tests/boot $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -p no:cacheprovider tests/boot tests/build $(PYTEST_ARGS)
+
+print-build-vars:
+	@echo VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
 
 check: check-deps unit boot
 
