@@ -35,7 +35,7 @@ PINS := $(wildcard build/pins/*.pin)
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
-.PHONY: all image deps check-deps run check unit boot size lint clean distclean print-build-vars
+.PHONY: all image deps check-deps run check unit boot size bench lint clean distclean print-build-vars
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
@@ -49,7 +49,9 @@ check-deps:
 $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	@mkdir -p $(B)/stamps
 	rm -rf $(B)/stage
-	build/components/all.sh $(B)/stage $(B)/comp $(SRC)
+	clean=$$([ -d $(B)/comp ] || echo 1); start=$$(date +%s); \
+	build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
+	[ -z "$$clean" ] || echo "components, clean build: $$(( $$(date +%s) - start )) s ($$(date -u +%F))" >> $(B)/timings.txt
 	touch $@
 
 $(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | check-deps
@@ -94,6 +96,15 @@ run: image
 
 size: image
 	@build/size.sh $(B) $(OUT)
+
+# Benchmarks against the peers users would pick (build/bench/bench.py): not tests.
+bench: image
+	@missing=$$(for p in $$(grep -v '^#' build/bench/bench-deps.txt); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+		else echo "bench: missing: $$missing (apt-get install them)"; exit 1; fi; fi
+	build/bench/floor.sh $(OUT)/bench/floor-vmlinuz
+	$(PYTHON) build/bench/bench.py
 
 # Host unit tests under ASan/UBSan.
 $(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c

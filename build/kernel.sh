@@ -54,5 +54,8 @@ if ! cmp -s "$frag.new" "$frag" || [ ! -e "$obj/.config" ]; then
 	mv "$frag.new" "$frag"
 fi
 rm -f "$frag.new"
+clean=$([ -e "$obj/vmlinux" ] || echo 1)
+start=$(date +%s)
 kmake -j"$jobs" bzImage
+[ -z "$clean" ] || echo "kernel, clean build: $(($(date +%s) - start)) s ($(date -u +%F))" >>"$obj/../timings.txt"
 cp "$obj/arch/x86/boot/bzImage" "$out"

@@ -1,0 +1,324 @@
+#!/usr/bin/python3
+"""make bench: boot speed, memory floor and size of Lifeboat, side by side
+with what users would pick instead, measured in one run on one QEMU machine.
+
+Every system boots on the same machine: TCG, -smp 2, 7 virtio-scsi disks, one
+virtio NIC, -m 512 (except in the memory search). Runs alternate between the
+systems (round robin) so that a noisy machine hurts them alike; medians and
+ratios are reported. Writes out/bench/results.md and out/bench/boot.svg.
+Targets are benchmarks, not tests: a missed one is reported, not failed.
+
+Environment: BENCH_RUNS (default 3), BENCH_MEMORY=0 skips the memory search.
+"""
+import glob
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import pexpect
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(TOP, "out", "bench")
+WORK = os.path.join(TOP, "_build", "bench")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+LOG = None
+
+DI = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64"
+
+
+def log(msg):
+    print(msg, flush=True)
+    LOG.write(msg + "\n")
+    LOG.flush()
+
+
+def disks(count=7, size="1G", prefix="blank"):
+    args = ["-device", "virtio-scsi-pci,id=scsi0"]
+    for slot in range(count):
+        img = os.path.join(WORK, "%s%d.img" % (prefix, slot))
+        if not os.path.exists(img):
+            subprocess.run(["truncate", "-s", size, img], check=True)
+        args += ["-drive", "if=none,id=d%d,format=raw,file=%s" % (slot, img),
+                 "-device", "scsi-hd,bus=scsi0.0,scsi-id=%d,drive=d%d" % (slot, slot)]
+    return args
+
+
+def machine(mem=512, extra_net=""):
+    return ["qemu-system-x86_64", "-accel", "tcg", "-nodefaults", "-no-reboot", "-display", "none",
+            "-serial", "stdio", "-smp", "2", "-m", str(mem),
+            "-netdev", "user,id=n0" + extra_net, "-device", "virtio-net-pci,netdev=n0"]
+
+
+def debian_kernel():
+    kernels = sorted(glob.glob("/boot/vmlinuz-*-amd64"))
+    if not kernels:
+        return None, None
+    k = kernels[-1]
+    ver = k.split("vmlinuz-", 1)[1]
+    initrd = os.path.join(WORK, "debian-initrd-%s.img" % ver)
+    if not os.path.exists(initrd):
+        subprocess.run(["mkinitramfs", "-o", initrd, ver], check=True)
+    return k, initrd
+
+
+def systems():
+    """name -> (qemu arguments without the machine, prompt pattern)."""
+    s = {}
+    iso = os.path.join(TOP, "out", "lifeboat.iso")
+    s["lifeboat (kernel)"] = (["-kernel", os.path.join(TOP, "out", "vmlinuz"),
+                               "-append", "console=ttyS0 panic=-1"] + disks(),
+                              r"root@lifeboat:~# ")
+    s["lifeboat (ISO as sdh)"] = (disks(7) + [
+        "-drive", "if=none,id=d7,format=raw,readonly=on,file=" + iso,
+        "-device", "scsi-hd,bus=scsi0.0,scsi-id=7,drive=d7,bootindex=0"], r"root@lifeboat:~# ")
+    s["floor (busybox sh only)"] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"),
+                                     "-append", "console=ttyS0 panic=-1"] + disks(),
+                                    r"floor# ")
+    k, initrd = debian_kernel()
+    if k:
+        s["Debian initramfs-tools"] = (["-kernel", k, "-initrd", initrd, "-append",
+                                        "console=ttyS0 break=premount panic=-1"] + disks(),
+                                       r"\(initramfs\) ")
+    if os.path.exists(DI + "/linux"):
+        s["Debian installer"] = (["-kernel", DI + "/linux", "-initrd", DI + "/initrd.gz",
+                                  "-append", "console=ttyS0 panic=-1"] + disks(),
+                                 r"[Ll]anguage")
+    return s
+
+
+def boot(name, args, pattern, mem=512, timeout=240, after=None):
+    """Seconds from QEMU's start to the prompt (None on failure)."""
+    cmd = machine(mem) + args
+    t0 = time.monotonic()
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                          timeout=timeout, dimensions=(50, 200))
+    try:
+        child.expect(pattern)
+        took = time.monotonic() - t0
+        result = after(child) if after else None
+        return took, result
+    except (pexpect.TIMEOUT, pexpect.EOF):
+        return None, None
+    finally:
+        child.terminate(force=True)
+
+
+def lifeboat_timeline(child):
+    """boot.log of the booted system: init start, prompt, network lease."""
+    child.sendline("stty -echo; PS1='@B''@ '")
+    child.expect("@B@ ")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        child.sendline("grep -c 'net: eth0' /run/lifeboat/boot.log")
+        child.expect("@B@ ")
+        if re.search(r"^[1-9]", child.before.strip(), re.M):
+            break
+        time.sleep(0.5)
+    child.sendline("cat /run/lifeboat/boot.log; echo @END@")
+    child.expect("@END@")
+    text = child.before
+    ms = {}
+    for line in text.splitlines():
+        m = re.match(r"\[\s*(\d+) ms\] (.*)", line.strip())
+        if not m:
+            continue
+        t, what = int(m.group(1)), m.group(2)
+        ms.setdefault("init start", t)
+        if what.startswith("init: prompt"):
+            ms["prompt"] = t
+        if what.startswith("net: eth0"):
+            ms["network lease"] = t
+    return ms
+
+
+def ssh_timeline():
+    """Wall seconds from `service ssh start` to a successful SSH login."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    key = os.path.join(WORK, "id_ed25519")
+    if not os.path.exists(key):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+    pub = open(key + ".pub").read().strip()
+    cmd = machine(512, ",hostfwd=tcp:127.0.0.1:%d-:22" % port) + [
+        "-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append",
+        'console=ttyS0 panic=-1 ssh_key="%s"' % pub] + disks()
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=240)
+    try:
+        child.expect("root@lifeboat:~# ")
+        time.sleep(2)  # ssh_key= is applied in the background
+        t0 = time.monotonic()
+        child.sendline("service ssh start")
+        while True:
+            r = subprocess.run(["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                                "-o", "LogLevel=ERROR", "root@127.0.0.1", "echo ok"],
+                               capture_output=True, text=True, timeout=60)
+            if r.stdout.strip() == "ok":
+                return time.monotonic() - t0
+            if time.monotonic() - t0 > 120:
+                return None
+            time.sleep(0.2)
+    finally:
+        child.terminate(force=True)
+
+
+def memory_floor(name, args, pattern, check=None):
+    """Smallest -m (8 MiB steps) at which the system reaches its prompt (and
+    passes check)."""
+    def ok(mem):
+        took, res = boot(name, args, pattern, mem=mem, timeout=120, after=check)
+        good = took is not None and (check is None or res)
+        log("  memory %s: %d MiB: %s" % (name, mem, "ok" if good else "no"))
+        return good
+    lo, hi = 8, 1024
+    if not ok(hi):
+        return None
+    while hi - lo > 8:
+        mid = (lo + hi) // 2 // 8 * 8
+        if mid in (lo, hi):
+            break
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def e2fsck_check(child):
+    child.sendline("stty -echo; PS1='@B''@ '")
+    child.expect("@B@ ")
+    child.sendline("e2fsck -f -n /dev/sda >/dev/null 2>&1; echo @RC$?@")
+    child.expect(r"@RC(\d+)@", timeout=300)
+    return child.match.group(1) == "0"
+
+
+def svg(medians, path):
+    items = [(k, v) for k, v in medians.items() if v]
+    if not items:
+        return
+    w, bar, gap, left = 720, 26, 10, 230
+    top = max(v for _, v in items)
+    h = 40 + len(items) * (bar + gap)
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="13">' % (w, h),
+           '<text x="10" y="20" font-weight="bold">Boot to prompt, QEMU TCG, median of %d (seconds)</text>' % RUNS]
+    for i, (k, v) in enumerate(items):
+        y = 34 + i * (bar + gap)
+        width = (w - left - 80) * v / top
+        color = "#2a7ab0" if k.startswith("lifeboat") else "#999999"
+        out.append('<text x="10" y="%d">%s</text>' % (y + 18, k))
+        out.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>' % (left, y, width, bar, color))
+        out.append('<text x="%.1f" y="%d">%.2f s</text>' % (left + width + 6, y + 18, v))
+    out.append("</svg>")
+    open(path, "w").write("\n".join(out) + "\n")
+
+
+def main():
+    global LOG
+    os.makedirs(OUT, exist_ok=True)
+    os.makedirs(WORK, exist_ok=True)
+    LOG = open(os.path.join(OUT, "bench.log"), "w")
+    systems_ = systems()
+    missing = [n for n in ("Debian initramfs-tools", "Debian installer") if n not in systems_]
+    for n in missing:
+        log("bench: warning: %s not installed (build/bench/bench-deps.txt); skipped" % n)
+    times = {name: [] for name in systems_}
+    timelines = []
+    for r in range(RUNS):
+        for name, (args, pattern) in systems_.items():
+            after = lifeboat_timeline if name == "lifeboat (kernel)" else None
+            took, res = boot(name, args, pattern, after=after)
+            log("run %d: %-26s %s" % (r + 1, name, "%.2f s" % took if took else "FAILED"))
+            if took:
+                times[name].append(took)
+            if res:
+                timelines.append((took, res))
+    med = {n: statistics.median(v) if v else None for n, v in times.items()}
+    ssh = [ssh_timeline() for _ in range(min(RUNS, 2))]
+    ssh = [s for s in ssh if s]
+
+    mem = {}
+    if os.environ.get("BENCH_MEMORY", "1") != "0":
+        e2 = os.path.join(WORK, "ext4-1g.img")
+        if not os.path.exists(e2):
+            subprocess.run(["truncate", "-s", "1G", e2], check=True)
+            subprocess.run(["mkfs.ext4", "-q", "-F", e2], check=True)
+        args, pattern = systems_["lifeboat (kernel)"]
+        args = ["-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", "console=ttyS0 panic=-1",
+                "-device", "virtio-scsi-pci,id=scsi0", "-drive", "if=none,id=e,format=raw,file=" + e2,
+                "-device", "scsi-hd,bus=scsi0.0,scsi-id=0,drive=e"]
+        mem["lifeboat (prompt + e2fsck -f of 1 GiB ext4)"] = memory_floor("lifeboat", args, pattern, e2fsck_check)
+        for name in ("Debian initramfs-tools", "Debian installer"):
+            if name in systems_:
+                mem[name + " (prompt)"] = memory_floor(name, *systems_[name])
+
+    sizes = subprocess.run([os.path.join(TOP, "build", "size.sh"), os.path.join(TOP, "_build"),
+                            os.path.join(TOP, "out")], capture_output=True, text=True).stdout
+    timing = ""
+    tf = os.path.join(TOP, "_build", "timings.txt")
+    if os.path.exists(tf):
+        timing = open(tf).read()
+
+    lb, deb, floor = med.get("lifeboat (kernel)"), med.get("Debian initramfs-tools"), med.get("floor (busybox sh only)")
+    md = ["# Lifeboat benchmark", "",
+          "One run of `make bench`: QEMU TCG, -smp 2, 7 virtio-scsi disks, one virtio NIC, -m 512; "
+          "%d runs per system, alternated; medians. Absolute times are only comparable within one run." % RUNS, "",
+          "## Boot to prompt", "", "| system | median (s) | runs (s) | vs Lifeboat (kernel) |", "|---|---|---|---|"]
+    for n, v in times.items():
+        ratio = "%.2fx" % (med[n] / lb) if med[n] and lb else "-"
+        md.append("| %s | %s | %s | %s |" % (n, "%.2f" % med[n] if med[n] else "failed",
+                                           ", ".join("%.2f" % x for x in v), ratio))
+    md += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
+
+    def verdict(ok, miss):
+        return "met" if ok else "missed by " + miss
+    if lb and deb:
+        r = lb / deb
+        md.append("| boot at most 0.25x of Debian initramfs-tools | %.2fx | %s |" % (
+            r, verdict(r <= 0.25, "%.0f%%" % ((r / 0.25 - 1) * 100))))
+    else:
+        md.append("| boot at most 0.25x of Debian initramfs-tools | not measured (peer missing) | - |")
+    if lb and floor:
+        r = lb / floor
+        md.append("| boot within 1.1x of the busybox-only floor | %.2fx | %s |" % (
+            r, verdict(r <= 1.1, "%.0f%%" % ((r / 1.1 - 1) * 100))))
+    mf = mem.get("lifeboat (prompt + e2fsck -f of 1 GiB ext4)")
+    if mf:
+        md.append("| memory floor at most 48 MiB | %d MiB | %s |" % (mf, verdict(mf <= 48, "%d MiB" % (mf - 48))))
+    iso = os.path.getsize(os.path.join(TOP, "out", "lifeboat.iso"))
+    md.append("| ISO at most 8 MiB | %.2f MiB | %s |" % (iso / 2**20, verdict(iso <= 8 << 20, "%.2f MiB" % (iso / 2**20 - 8))))
+
+    if timelines:
+        md += ["", "## Lifeboat's boot timeline (median over runs)", "", "| step | ms |", "|---|---|"]
+        wall = statistics.median(t for t, _ in timelines) * 1000
+        def mid(key):
+            v = [tl[key] for _, tl in timelines if key in tl]
+            return statistics.median(v) if v else None
+        start, prompt, lease = mid("init start"), mid("prompt"), mid("network lease")
+        md.append("| QEMU start to prompt (wall) | %.0f |" % wall)
+        if start is not None:
+            md.append("| firmware + kernel (guest uptime at /init) | %.0f |" % start)
+        if prompt is not None and start is not None:
+            md.append("| /init: start to prompt (includes the bounded disk wait) | %.0f |" % (prompt - start))
+        if lease is not None:
+            md.append("| network lease (guest uptime) | %.0f |" % lease)
+        if ssh:
+            md.append("| `service ssh start` to a successful SSH login (wall) | %.0f |" % (statistics.median(ssh) * 1000))
+    if mem:
+        md += ["", "## Memory floor (smallest -m in 8 MiB steps)", "", "| system | MiB |", "|---|---|"]
+        for n, v in mem.items():
+            md.append("| %s | %s |" % (n, v if v else "did not boot at 1024"))
+    md += ["", "## Sizes", "", "```", sizes.rstrip(), "```"]
+    if timing:
+        md += ["", "## Build times (recorded by the last clean builds)", "", "```", timing.rstrip(), "```"]
+    open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
+    svg(med, os.path.join(OUT, "boot.svg"))
+    log("\n".join(md))
+
+
+main()
