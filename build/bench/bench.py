@@ -80,13 +80,14 @@ def systems():
                                     r"floor# ")
     k, initrd = debian_kernel()
     if k:
+        # no panic=: initramfs-tools would reboot instead of giving its shell
         s["Debian initramfs-tools"] = (["-kernel", k, "-initrd", initrd, "-append",
-                                        "console=ttyS0 break=premount panic=-1"] + disks(),
+                                        "console=ttyS0 break=premount"] + disks(),
                                        r"\(initramfs\) ")
     if os.path.exists(DI + "/linux"):
         s["Debian installer"] = (["-kernel", DI + "/linux", "-initrd", DI + "/initrd.gz",
                                   "-append", "console=ttyS0 panic=-1"] + disks(),
-                                 r"[Ll]anguage")
+                                 r"<Tab> moves")  # the footer of its first dialog
     return s
 
 
