@@ -61,7 +61,7 @@ $(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | chec
 	strip $@
 
 # Our applets (applets/*.c) share the disk code with /init.
-APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c init/banner.c
+APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c init/banner.c init/util.c
 APPLET_SRCS := $(sort $(wildcard applets/*.c))
 $(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disks.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -11,22 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_text(const char *path, char *buf, size_t len)
+/* A sysfs attribute without its newline; its length, or -1. */
+static int read_attr(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
+	if (read_text(path, buf, len) < 0)
 		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	return (int)n;
+	chomp(buf);
+	return (int)strlen(buf);
 }
 
 /* Copy at most len - 1 bytes; names longer than that are cut. */
@@ -102,14 +94,14 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 	d->slot = -1;
 
 	snprintf(path, sizeof(path), "%s/sys/block/%s/size", root, name);
-	if (read_text(path, buf, sizeof(buf)) > 0)
+	if (read_attr(path, buf, sizeof(buf)) > 0)
 		sectors = strtoull(buf, NULL, 10);
 	d->bytes = sectors * 512ULL;
 	if (!d->bytes)
 		d->flags |= DISK_EMPTY;
 
 	snprintf(path, sizeof(path), "%s/sys/block/%s/ro", root, name);
-	if (read_text(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
+	if (read_attr(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
 		d->flags |= DISK_READONLY;
 
 	snprintf(path, sizeof(path), "%s/sys/block/%s/device", root, name);
@@ -125,7 +117,7 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 			snprintf(path, sizeof(path),
 				 "%s/sys/class/scsi_host/host%u/proc_name",
 				 root, host);
-			if (read_text(path, buf, sizeof(buf)) > 0 &&
+			if (read_attr(path, buf, sizeof(buf)) > 0 &&
 			    !strcmp(buf, "virtio_scsi")) {
 				d->bus = BUS_VIRTIO_SCSI;
 				d->slot = disks_slot_from_hctl(base);
@@ -135,13 +127,13 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 			serial_from_vpd(path, d->serial, sizeof(d->serial));
 			snprintf(path, sizeof(path),
 				 "%s/sys/block/%s/device/model", root, name);
-			read_text(path, d->model, sizeof(d->model));
+			read_attr(path, d->model, sizeof(d->model));
 		} else if (!strncmp(base, "virtio", 6)) {
 			d->bus = BUS_VIRTIO_BLK;
 			d->slot = slot_from_name(name);
 			snprintf(path, sizeof(path), "%s/sys/block/%s/serial",
 				 root, name);
-			read_text(path, d->serial, sizeof(d->serial));
+			read_attr(path, d->serial, sizeof(d->serial));
 		}
 	}
 	/* The kernel gives a slot disk the slot's name; anything else is odd. */
@@ -218,7 +210,7 @@ int disks_pending(const char *root)
 			snprintf(path, sizeof(path),
 				 "%s/sys/bus/scsi/devices/%s/type", root,
 				 e->d_name);
-			if (read_text(path, buf, sizeof(buf)) <= 0 ||
+			if (read_attr(path, buf, sizeof(buf)) <= 0 ||
 			    strcmp(buf, "0"))
 				continue;
 			snprintf(path, sizeof(path),
@@ -238,7 +230,7 @@ int disks_pending(const char *root)
 			snprintf(path, sizeof(path),
 				 "%s/sys/bus/virtio/devices/%s/device", root,
 				 e->d_name);
-			if (read_text(path, buf, sizeof(buf)) <= 0 ||
+			if (read_attr(path, buf, sizeof(buf)) <= 0 ||
 			    strtoul(buf, NULL, 0) != 2)
 				continue;
 			snprintf(path, sizeof(path),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "netcfg.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -207,22 +208,13 @@ int netcfg_interfaces(const char *root, char names[][16], int max)
 	if (!d)
 		return 0;
 	while ((e = readdir(d)) && n < max) {
-		int fd;
-		ssize_t r;
-
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "lo") ||
 		    strlen(e->d_name) >= 16)
 			continue;
 		snprintf(path, sizeof(path), "%s/sys/class/net/%s/type", root,
 			 e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (read_text(path, buf, sizeof(buf)) <= 0)
 			continue;
-		r = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (r <= 0)
-			continue;
-		buf[r] = '\0';
 		if (atoi(buf) != 1) /* ARPHRD_ETHER */
 			continue;
 		memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);

@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import time
 
@@ -31,6 +32,15 @@ PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
 
 def timeout(seconds):
     return seconds * MULT
+
+
+def free_port():
+    """A free TCP port on the host's loopback (for hostfwd and socket NICs)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 class Disk:
@@ -136,6 +146,12 @@ class VM:
 
     def expect(self, pattern, seconds=60):
         return self.child.expect(pattern, timeout=timeout(seconds))
+
+    def boot(self, seconds=120):
+        """Start, see the banner, get the prompt."""
+        self.start()
+        self.expect("Welcome to Lifeboat!", seconds)
+        return self.wait_boot_prompt()
 
     def wait_boot_prompt(self, seconds=120):
         """Wait for the root prompt, then switch to a unique one without echo."""

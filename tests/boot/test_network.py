@@ -2,19 +2,11 @@
 import http.server
 import os
 import re
-import socket
 import threading
 import time
 
-from lifeboat_vm import BOOT_PROMPT
+from lifeboat_vm import BOOT_PROMPT, free_port
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_for(vm, cmd, pattern, seconds=60):
@@ -27,11 +19,6 @@ def wait_for(vm, cmd, pattern, seconds=60):
         assert time.monotonic() < deadline, "%r never matched %r; last:\n%s" % (cmd, pattern, out)
         vm.run("sleep 1")
 
-
-def booted(vm_factory, **kw):
-    vm = vm_factory(**kw).start()
-    vm.expect("Welcome to Lifeboat!", 120)
-    return vm.wait_boot_prompt()
 
 
 def test_dhcp_with_user_networking_and_wget(vm_factory, tmp_path):

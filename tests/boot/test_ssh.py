@@ -3,24 +3,16 @@ import hashlib
 import os
 import re
 import shlex
-import socket
 import subprocess
 import time
 
 import pexpect
 
-from lifeboat_vm import Disk, make_disk
+from lifeboat_vm import Disk, free_port, make_disk
 
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30"]
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def booted(vm_factory, port, **kw):
