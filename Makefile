@@ -35,7 +35,7 @@ PINS := $(wildcard build/pins/*.pin)
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
-.PHONY: all image deps check-deps run check unit boot size bench lint clean distclean print-build-vars
+.PHONY: FORCE all image deps check-deps run check unit boot size bench lint clean distclean print-build-vars
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
@@ -45,16 +45,26 @@ deps:
 check-deps:
 	@build/deps.sh check
 
+# The version and the timestamp every artifact embeds; rewritten only when they
+# change (a new commit), so that what embeds them is rebuilt then, and only then.
+$(B)/build-vars: FORCE
+	@mkdir -p $(B)
+	@echo "VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
 # Third-party userland: busybox, dropbear, e2fsprogs, util-linux, sftp-server.
+# Each component takes its timestamps from its own Debian changelog (pinned),
+# so a new commit of ours does not rebuild them.
 $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	@mkdir -p $(B)/stamps
 	rm -rf $(B)/stage
 	clean=$$([ -d $(B)/comp ] || echo 1); start=$$(date +%s); \
-	build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
+	env -u SOURCE_DATE_EPOCH build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
 	[ -z "$$clean" ] || echo "components, clean build: $$(( $$(date +%s) - start )) s ($$(date -u +%F))" >> $(B)/timings.txt
 	touch $@
 
-$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components | check-deps
+$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components $(B)/build-vars | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -I$(UL)/include/blkid \
 		-o $@ $(INIT_SRCS) -L$(UL)/lib -lblkid
@@ -81,11 +91,11 @@ $(SRC)/linux/.lifeboat-patched: build/pins/linux-source-6.1.pin $(wildcard build
 	for p in $(sort $(wildcard build/patches/linux/*.patch)); do patch -s -p1 -d $(SRC)/linux < $$p; done
 	touch $@
 
-$(OUT)/vmlinuz: $(B)/initramfs.list $(SRC)/linux/.lifeboat-patched $(wildcard kernel-config/*.config) build/kernel.sh
+$(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(SRC)/linux/.lifeboat-patched $(wildcard kernel-config/*.config) build/kernel.sh
 	@mkdir -p $(OUT)
 	build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
 
-$(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh
+$(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh $(B)/build-vars
 	build/iso.sh $(OUT)/vmlinuz $(B)/medium-id $(B)/iso $@
 
 $(OUT)/SHA256SUMS: $(OUT)/vmlinuz $(OUT)/lifeboat.iso
