@@ -13,8 +13,8 @@ while read -r kind path src mode _; do
 done < <(grep -v '^#' "$b/initramfs.list")
 row "initramfs (uncompressed files)" "$raw"
 row "initramfs cpio" "$(stat -c %s "$b/kernel/lifeboat-initramfs.cpio")"
-row "initramfs cpio.xz (as built in)" "$(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.xz")"
-row "kernel alone (bzImage minus initramfs)" "$(( $(stat -c %s "$out/vmlinuz") - $(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.xz") ))"
+row "initramfs cpio.zst (as built in)" "$(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.zst")"
+row "kernel alone (bzImage minus initramfs)" "$(( $(stat -c %s "$out/vmlinuz") - $(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.zst") ))"
 echo
 printf '%-40s %12s\n' "component (in the initramfs)" "bytes"
 for f in /init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsck /sbin/mke2fs \

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARTIFACTS = ["out/vmlinuz", "out/lifeboat.iso", "_build/kernel/lifeboat-initramfs.cpio.xz",
+ARTIFACTS = ["out/vmlinuz", "out/lifeboat.iso", "_build/kernel/lifeboat-initramfs.cpio.zst",
              "_build/kernel/lifeboat-initramfs.cpio"]
 
 
