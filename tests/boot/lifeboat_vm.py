@@ -147,7 +147,7 @@ class VM:
     def expect(self, pattern, seconds=60):
         return self.child.expect(pattern, timeout=timeout(seconds))
 
-    def boot(self, seconds=120):
+    def up(self, seconds=120):
         """Start, see the banner, get the prompt."""
         self.start()
         self.expect("Welcome to Lifeboat!", seconds)

@@ -38,7 +38,7 @@ def test_names_follow_slots_scrambled_smp4_ten_boots(vm_factory, tmp_path):
     for boot in range(10):
         order = list(disks)
         random.Random(boot).shuffle(order)
-        vm = vm_factory(boot="kernel", smp=4, disks=order, nic=None).boot()
+        vm = vm_factory(boot="kernel", smp=4, disks=order, nic=None).up()
         table = sizes_by_name(vm)
         for s in range(7):
             name = "sd" + chr(ord("a") + s)
@@ -52,7 +52,7 @@ def test_names_follow_slots_scrambled_smp4_ten_boots(vm_factory, tmp_path):
 
 
 def test_gaps_keep_slot_names(vm_factory, tmp_path):
-    vm = vm_factory(boot="kernel", disks=slot_disks(tmp_path, [5, 0, 2]), nic=None).boot()
+    vm = vm_factory(boot="kernel", disks=slot_disks(tmp_path, [5, 0, 2]), nic=None).up()
     table = sizes_by_name(vm)
     assert sorted(table) == ["sda", "sdc", "sdf"]
     assert table["sdc"][0] == 3 << 20 and table["sdf"][0] == 6 << 20
@@ -72,7 +72,7 @@ def test_iso_at_slot_7_is_sdh_and_the_medium(vm_factory, tmp_path):
 
 
 def test_foreign_disk_at_slot_7_is_flagged(vm_factory, tmp_path):
-    vm = vm_factory(boot="kernel", disks=slot_disks(tmp_path, [0, 7]), nic=None).boot()
+    vm = vm_factory(boot="kernel", disks=slot_disks(tmp_path, [0, 7]), nic=None).up()
     table = vm.ok("lifeboat disks")
     assert re.search(r"^\s*sdh\s+7\s.*not-the-medium", table, re.M), table
     assert "lifeboat-medium" not in table
@@ -85,7 +85,7 @@ def test_virtio_blk_disks_get_slot_names(vm_factory, tmp_path):
         img = make_disk(str(tmp_path / ("vblk%d.img" % n)), 10 + n)
         extra += ["-drive", "if=none,id=vb%d,format=raw,file=%s" % (n, img),
                   "-device", "virtio-blk-pci,drive=vb%d,serial=vblk%d" % (n, n)]
-    vm = vm_factory(boot="kernel", extra=extra, nic=None).boot()
+    vm = vm_factory(boot="kernel", extra=extra, nic=None).up()
     table = sizes_by_name(vm)
     assert table == {"sda": (10 << 20, "vblk0"), "sdb": (11 << 20, "vblk1"),
                      "sdc": (12 << 20, "vblk2")}, table
@@ -107,7 +107,7 @@ def test_zero_size_and_garbage_disks_do_not_break_boot(vm_factory, tmp_path):
     good = make_disk(str(tmp_path / "good.img"), 16)
     subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "customer", good], check=True)
     disks = [Disk(empty, 0), Disk(garbage, 1), Disk(good, 2)]
-    vm = vm_factory(boot="kernel", disks=disks, nic=None).boot()
+    vm = vm_factory(boot="kernel", disks=disks, nic=None).up()
     table = vm.ok("lifeboat disks")
     assert re.search(r"^\s*sdc\s+2\s.*ext4\s+customer", table, re.M), table
     assert re.search(r"^\s*sdb\s+1\s", table, re.M), table
@@ -129,7 +129,7 @@ def test_disks_are_not_touched(vm_factory, tmp_path):
     with open(disks[2].path, "r+b") as f:
         f.write(os.urandom(1 << 20))
     before = {d.path: sha256(d.path) for d in disks}
-    vm = vm_factory(boot="iso-disk", disks=disks).boot()
+    vm = vm_factory(boot="iso-disk", disks=disks).up()
     vm.ok("lifeboat disks")
     assert vm.poweroff() == 0
     assert {d.path: sha256(d.path) for d in disks} == before
@@ -139,7 +139,7 @@ def test_readonly_option(vm_factory, tmp_path):
     disks = slot_disks(tmp_path, [0, 1])
     subprocess.run(["mkfs.ext4", "-q", "-F", disks[0].path], check=True)
     before = sha256(disks[0].path)
-    vm = vm_factory(boot="kernel", disks=disks, append="readonly", nic=None).boot()
+    vm = vm_factory(boot="kernel", disks=disks, append="readonly", nic=None).up()
     assert vm.ok("cat /sys/block/sda/ro") == "1"
     assert vm.ok("blockdev --getro /dev/sdb") == "1"
     out, rc = vm.run("dd if=/dev/zero of=/dev/sda bs=512 count=1 conv=fsync")

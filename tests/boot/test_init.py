@@ -42,7 +42,7 @@ def test_hostname_option(vm_factory):
 
 
 def test_exit_and_kill_give_a_fresh_prompt(vm_factory):
-    vm = vm_factory(boot="kernel").boot()
+    vm = vm_factory(boot="kernel").up()
     vm.child.sendline("exit")
     vm.expect(re.escape(BOOT_PROMPT), 30)
     vm.child.sendline("kill -9 $$")
@@ -53,7 +53,7 @@ def test_exit_and_kill_give_a_fresh_prompt(vm_factory):
 
 
 def test_orphaned_zombies_are_reaped(vm_factory):
-    vm = vm_factory(boot="kernel").boot()
+    vm = vm_factory(boot="kernel").up()
     vm.ok("sh -c 'i=0; while [ $i -lt 500 ]; do sleep 0 & i=$((i+1)); done; exit 0'", 120)
     vm.ok("sleep 2")
     zombies = vm.ok("cat /proc/[0-9]*/stat 2>/dev/null | awk '$3 == \"Z\"' | wc -l")
@@ -62,7 +62,7 @@ def test_orphaned_zombies_are_reaped(vm_factory):
 
 
 def _signal_test(vm_factory, command, final_line):
-    vm = vm_factory(boot="kernel").boot()
+    vm = vm_factory(boot="kernel").up()
     vm.child.sendline(command)
     vm.expect(re.escape(final_line), 60)
     return vm
@@ -103,7 +103,7 @@ def test_halt(vm_factory):
 def test_poweroff_without_umount_keeps_data(vm_factory, tmp_path):
     img = make_disk(str(tmp_path / "sda.img"), 64)
     subprocess.run(["mkfs.ext4", "-q", "-F", img], check=True)
-    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)]).boot()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)]).up()
     vm.ok("mkdir -p /media/sda && mount /dev/sda /media/sda")
     vm.ok("dd if=/dev/urandom of=/media/sda/blob bs=64k count=64 2>/dev/null")
     digest = vm.ok("sha256sum /media/sda/blob | cut -d' ' -f1")
