@@ -143,7 +143,7 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		fprintf(out, "  no disks found\n");
 		return;
 	}
-	fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-16s %-9s %-12s %s\n",
+	fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
 		"DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
 		"MOUNTED", "FLAGS");
 	for (i = 0; i < n; i++) {
@@ -160,7 +160,7 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		/* the whole UUID is in `lifeboat disks -l`/blkid; 8 chars tell */
 		copy_text(uuid, 9, dash(r->fs.uuid));
 		fprintf(out,
-			"  %-7s %-4s %6s  %-16.16s %-8.8s %-16.16s %-9s %-12s %s\n",
+			"  %-7s %-4s %6s  %-16.16s %-8.8s %-17.17s %-9s %-12s %s\n",
 			name, slot, size, r->is_part ? "" : dash(r->serial),
 			dash(r->fs.type), dash(r->fs.label), uuid,
 			dash(r->fs.mounted), r->flags);
