@@ -11,9 +11,8 @@ SRC := $(B)/src
 VERSION ?= $(shell git describe --always --tags --dirty 2>/dev/null || echo dev)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1700000000)
 export SOURCE_DATE_EPOCH
-# ccache sees paths relative to the checkout: a second checkout (another work
-# tree, the reproducibility test) hits the same cache.
-export CCACHE_BASEDIR := $(CURDIR)
+# No CCACHE_BASEDIR: with it, ccache served a busybox built in another
+# checkout whose bytes differed (measured); a second checkout compiles afresh.
 PYTHON := /usr/bin/python3
 
 MUSL_CC := musl-gcc
