@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lifeboat mount DISK [--rw] / lifeboat umount DISK: a disk at /media/DISK,
- * read-only unless asked, so that looking never writes.
+ * read-only unless asked, so that looking never writes. umount also takes
+ * down what is mounted below the disk's mount point.
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <libmount.h>
 
 #include "diskarg.h"
 #include "lifeboat.h"
@@ -57,6 +60,30 @@ int cmd_mount(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Whatever is mounted below WHERE, deepest (latest) first: what a chroot
+ * left behind when a program in it kept a mount busy. 0, or -1.
+ */
+static int undo_below(const char *where)
+{
+	struct libmnt_table *tb =
+		mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
+	size_t n = strlen(where);
+	struct libmnt_fs *fs;
+	const char *t;
+	int rc = tb && it ? 0 : -1;
+
+	while (rc == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+		t = mnt_fs_get_target(fs);
+		if (t && !strncmp(t, where, n) && t[n] == '/')
+			rc = mount_undo(t);
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
 int cmd_umount(int argc, char **argv)
 {
 	struct diskarg d;
@@ -70,7 +97,7 @@ int cmd_umount(int argc, char **argv)
 		return rc;
 	/* every mount of the disk, wherever it is */
 	while ((rc = diskarg_mounted(&d, where, sizeof(where))) > 0) {
-		if (mount_undo(where) < 0) {
+		if (undo_below(where) < 0 || mount_undo(where) < 0) {
 			fprintf(stderr,
 				"lifeboat: leave %s (cd /) and end the "
 				"programs using it, then try again\n",

@@ -278,3 +278,34 @@ def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
     assert vm.run("grep /media/ /proc/mounts")[1] == 1
     assert vm.poweroff() == 0
     assert fsck_clean(linux).returncode == 0
+
+
+def test_lifeboat_chroot_dns_over_a_regular_resolv_conf(vm_factory, installed):
+    vm = booted(vm_factory, installed_disks(installed))
+    vm.ok("for i in $(seq 100); do [ -s /etc/resolv.conf ] && break; sleep 0.2; done")
+    dns = vm.ok("grep nameserver /etc/resolv.conf")
+    vm.ok("lifeboat mount sda --rw && rm /media/sda/etc/resolv.conf && "
+          "echo 'nameserver 192.0.2.1' > /media/sda/etc/resolv.conf && lifeboat umount sda")
+    out = vm.ok("lifeboat chroot sda cat /etc/resolv.conf", 120)
+    assert dns in out and "192.0.2.1" not in out, out
+    # bound over, never written: the disk keeps its own
+    vm.ok("lifeboat mount sda")
+    assert vm.ok("cat /media/sda/etc/resolv.conf") == "nameserver 192.0.2.1"
+    vm.ok("lifeboat umount sda")
+    assert vm.poweroff() == 0
+
+
+def test_lifeboat_chroot_busy_after_exit(vm_factory, installed):
+    vm = booted(vm_factory, installed_disks(installed), nic=None)
+    out, rc = vm.run("lifeboat chroot sda sh -c 'sleep 1000 </dev/null >/dev/null 2>&1 &'", 120)
+    assert rc == 1 and "still busy" in out and "lifeboat umount sda" in out, out
+    # the sleep keeps the root (its cwd) and dev (its /dev/null); the rest went
+    mounts = vm.ok("grep /media/sda /proc/mounts | cut -d' ' -f2")
+    assert mounts.split("\n") == ["/media/sda", "/media/sda/dev"], mounts
+    out, rc = vm.run("lifeboat umount sda")
+    assert rc == 1 and "busy" in out, out
+    vm.ok("kill $(pidof sleep); sleep 0.5; lifeboat umount sda")
+    assert vm.run("grep /media/sda /proc/mounts")[1] == 1
+    assert vm.poweroff() == 0
+    fsck = fsck_clean(installed["root"])
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
