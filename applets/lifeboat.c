@@ -69,11 +69,11 @@ static int cmd_guide(void)
 	       "  passwd; service ssh start      copy files off with "
 	       "ssh/scp/sftp\n"
 	       "  poweroff                       when done\n\n"
-	       "The provider's guide works as written too: mount -o "
-	       "barrier=0 /dev/sda /media/sda,\n"
-	       "chroot /media/sda /bin/bash. Formatting: mkfs.ext4, "
-	       "mkfs.vfat, mkswap;\n"
-	       "growing: resize2fs. lifeboat --help lists the commands.\n\n");
+	       "A provider's guide works as written: mount -o barrier=0 "
+	       "/dev/sda /media/sda,\n"
+	       "chroot /media/sda /bin/bash; so do mkfs.ext4, mkfs.vfat, "
+	       "mkswap, resize2fs, dd.\n"
+	       "lifeboat --help lists the commands.\n\n");
 	return cmd_disks();
 }
 

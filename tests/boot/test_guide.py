@@ -242,7 +242,7 @@ def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
     vm = booted(vm_factory, [Disk(linux, 0), Disk(blank, 1)], nic=None)
     out = vm.ok("lifeboat")
     assert "getting started" in out and "lifeboat chroot sda" in out and "sdb" in out, out
-    vm.ok("mkfs.ext4 -q -F /dev/sdb")
+    vm.ok("echo ',,L' | sfdisk -q /dev/sdb && mkfs.ext4 -q -F /dev/sdb1")
     out = vm.ok("lifeboat mount sda")
     assert "read-only on /media/sda" in out, out
     assert vm.ok("cat /media/sda/etc/hostname") == "tiny"
@@ -267,8 +267,11 @@ def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
     assert vm.run("lifeboat chroot")[1] == 100
     assert vm.run("lifeboat mount ../etc")[1] == 100
     assert vm.run("lifeboat frobnicate")[1] == 100
+    out, rc = vm.run("lifeboat chroot sdb1")
+    assert rc == 1 and "/dev/sdb1 does not hold a Linux root" in out, out
     out, rc = vm.run("lifeboat chroot sdb")
-    assert rc == 1 and "does not hold a Linux root" in out, out
+    assert rc == 1 and "cannot mount /dev/sdb on /media/sdb" in out, out
+    vm.ok("lifeboat mount sdb1 --rw && touch /media/sdb1/x && lifeboat umount /dev/sdb1")
     out, rc = vm.run("lifeboat chroot sdc")
     assert rc == 1 and "no such disk" in out, out
     assert vm.run("grep /media/ /proc/mounts")[1] == 1
