@@ -249,7 +249,9 @@ int cmd_chroot(int argc, char **argv)
 			d.dev, where, d.name);
 		return EXIT_JOB;
 	}
-	rc = diskarg_mkdir(&d);
+	rc = diskarg_has_fs(&d);
+	if (!rc)
+		rc = diskarg_mkdir(&d);
 	if (rc)
 		return rc;
 	if (mounts_add(&m, d.dev, d.media, NULL, "rw") < 0)

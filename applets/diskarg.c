@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <blkid.h>
 #include <libmount.h>
 
 #include "diskarg.h"
@@ -71,4 +72,32 @@ int diskarg_mkdir(const struct diskarg *d)
 		return EXIT_SYSTEM;
 	}
 	return 0;
+}
+
+int diskarg_has_fs(const struct diskarg *d)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(d->dev);
+	const char *pttype = NULL;
+	int rc, found;
+
+	if (!pr)
+		return 0; /* let the mount say why */
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_enable_partitions(pr, 1);
+	rc = blkid_do_safeprobe(pr);
+	found = rc != 0 || !blkid_probe_has_value(pr, "PTTYPE") ||
+		blkid_probe_has_value(pr, "TYPE");
+	if (rc == 1)
+		fprintf(stderr, "lifeboat: %s holds no filesystem (blank?)\n",
+			d->dev);
+	else if (!found) {
+		blkid_probe_lookup_value(pr, "PTTYPE", &pttype, NULL);
+		fprintf(stderr,
+			"lifeboat: %s holds a partition table (%s), not a "
+			"filesystem: name a partition, like %s1 (lifeboat "
+			"disks lists them)\n",
+			d->dev, pttype, d->name);
+	}
+	blkid_free_probe(pr);
+	return rc == 1 || !found ? EXIT_JOB : 0;
 }

@@ -25,4 +25,10 @@ int diskarg_mounted(const struct diskarg *d, char *where, size_t len);
 /* mkdir -p /media/NAME: 0, or an exit code after a message. */
 int diskarg_mkdir(const struct diskarg *d);
 
+/*
+ * 0 when libblkid finds a filesystem on the disk (or cannot tell), else
+ * EXIT_JOB after saying what is there instead (a partition table, nothing).
+ */
+int diskarg_has_fs(const struct diskarg *d);
+
 #endif

@@ -270,8 +270,11 @@ def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
     out, rc = vm.run("lifeboat chroot sdb1")
     assert rc == 1 and "/dev/sdb1 does not hold a Linux root" in out, out
     out, rc = vm.run("lifeboat chroot sdb")
-    assert rc == 1 and "cannot mount /dev/sdb on /media/sdb" in out, out
+    assert rc == 1 and "/dev/sdb holds a partition table (dos)" in out and "sdb1" in out, out
     vm.ok("lifeboat mount sdb1 --rw && touch /media/sdb1/x && lifeboat umount /dev/sdb1")
+    vm.ok("wipefs -a -q /dev/sdb1")
+    out, rc = vm.run("lifeboat mount sdb1")
+    assert rc == 1 and "/dev/sdb1 holds no filesystem" in out, out
     out, rc = vm.run("lifeboat chroot sdc")
     assert rc == 1 and "no such disk" in out, out
     assert vm.run("grep /media/ /proc/mounts")[1] == 1
