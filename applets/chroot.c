@@ -89,13 +89,6 @@ static int mkdirs_in_run(const char *root, const char *path)
 	return 0;
 }
 
-/*
- * DNS inside the chroot. A regular file gets the rescue system's
- * resolv.conf bound over it (the disk is not written). A symlink into /run
- * (systemd-resolved, resolvconf) dangles here; its target is written into
- * the tmpfs on /run, so again nothing lands on the disk. Anything else is
- * left alone, with a note.
- */
 static int mounted_here(const struct mounts *m, const char *root,
 			const char *path)
 {
@@ -109,6 +102,13 @@ static int mounted_here(const struct mounts *m, const char *root,
 	return 0;
 }
 
+/*
+ * DNS inside the chroot. A regular file gets the rescue system's
+ * resolv.conf bound over it (the disk is not written). A symlink into /run
+ * (systemd-resolved, resolvconf) dangles here; its target is written into
+ * the tmpfs on /run, so again nothing lands on the disk. Anything else is
+ * left alone, with a note.
+ */
 static void setup_dns(struct mounts *m, const char *root)
 {
 	char path[4096], link[2048], target[4096];
