@@ -7,9 +7,7 @@
 #include <string.h>
 
 #include "disktable.h"
-
-#define EXIT_USAGE 100
-#define EXIT_SYSTEM 111
+#include "lifeboat.h"
 
 static const char *root = "";
 
@@ -39,20 +37,43 @@ static int cmd_disks(void)
 
 static int usage(FILE *out)
 {
-	fprintf(out, "usage: lifeboat [disks]\n"
-		     "  lifeboat         getting started\n"
-		     "  lifeboat disks   the disk table\n");
+	fprintf(out,
+		"usage: lifeboat [COMMAND]\n"
+		"  lifeboat                      getting started\n"
+		"  lifeboat disks                the disk table\n"
+		"  lifeboat mount DISK [--rw]    mount on /media/DISK, "
+		"read-only unless --rw\n"
+		"  lifeboat umount DISK          unmount it\n"
+		"  lifeboat chroot DISK [CMD]    enter the installed system "
+		"(root, proc, sys,\n"
+		"                                dev, its fstab), unmount "
+		"all on exit\n"
+		"DISK: sda, /dev/sda, sdc1\n");
 	return out == stderr ? EXIT_USAGE : 0;
 }
 
 static int cmd_guide(void)
 {
-	printf("Lifeboat rescue guide\n\n"
-	       "  e2fsck -f /dev/sda                       check and repair\n"
-	       "  mkdir -p /media/sda\n"
-	       "  mount -o barrier=0 /dev/sda /media/sda   mount a disk\n"
-	       "  passwd; service ssh start                copy files off\n"
-	       "  poweroff                                 when done\n\n");
+	printf("Lifeboat: getting started\n\n"
+	       "  lifeboat disks                 which disk is which\n"
+	       "  e2fsck -f /dev/sda             check and repair (not "
+	       "mounted)\n"
+	       "  lifeboat mount sda             look at files: /media/sda, "
+	       "read-only\n"
+	       "  lifeboat mount sda --rw        ... to change them; "
+	       "lifeboat umount sda\n"
+	       "  lifeboat chroot sda            enter the installed system "
+	       "(passwd,\n"
+	       "                                 grub-install, apt...); "
+	       "exit to leave\n"
+	       "  passwd; service ssh start      copy files off with "
+	       "ssh/scp/sftp\n"
+	       "  poweroff                       when done\n\n"
+	       "A provider's guide works as written: mount -o barrier=0 "
+	       "/dev/sda /media/sda,\n"
+	       "chroot /media/sda /bin/bash; so do mkfs.ext4, mkfs.vfat, "
+	       "mkswap, resize2fs, dd.\n"
+	       "lifeboat --help lists the commands.\n\n");
 	return cmd_disks();
 }
 
@@ -62,6 +83,12 @@ int main(int argc, char **argv)
 		return cmd_guide();
 	if (!strcmp(argv[1], "disks") && argc == 2)
 		return cmd_disks();
+	if (!strcmp(argv[1], "mount"))
+		return cmd_mount(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "umount"))
+		return cmd_umount(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "chroot"))
+		return cmd_chroot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return usage(stdout);
 	fprintf(stderr, "lifeboat: unknown command '%s'\n", argv[1]);

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifeboat chroot DISK [COMMAND...]: the rescue guide's chroot sequence in
+ * one step. Mount the root read-write on /media/DISK, then proc, sys, dev
+ * (bind), dev/pts, a tmpfs on /run, DNS, and the system's own fstab entries;
+ * run its shell; on exit unmount exactly what was mounted, last first, root
+ * included, so that e2fsck finds the disk clean.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "diskarg.h"
+#include "fstab.h"
+#include "lifeboat.h"
+#include "mounts.h"
+#include "rootpath.h"
+
+/* the API filesystems: mount point, source, type, options */
+static const char *const api_mounts[][4] = {
+	{ "/proc", "proc", "proc", "nosuid,nodev,noexec" },
+	{ "/sys", "sysfs", "sysfs", "nosuid,nodev,noexec" },
+	{ "/dev", "/dev", NULL, "bind" },
+	{ "/dev/pts", "devpts", "devpts", "gid=5,mode=620,ptmxmode=666" },
+	{ "/run", "tmpfs", "tmpfs", "nosuid,nodev,mode=755" },
+};
+
+static int chroot_usage(void)
+{
+	fprintf(stderr, "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
+			"sda, /dev/sda, sdc1)\n");
+	return EXIT_USAGE;
+}
+
+static int looks_like_linux(const char *root)
+{
+	static const char *const need[] = { "etc", "bin", "usr" };
+	char path[256];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, need[i]);
+		if (lstat(path, &st) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[4096];
+	FILE *in = fopen(from, "re"), *out;
+	size_t n;
+	int rc = 0;
+
+	if (!in)
+		return -1;
+	out = fopen(to, "we");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	fclose(in);
+	return fclose(out) || rc ? -1 : 0;
+}
+
+/* mkdir -p of the directories of ROOT + PATH, PATH under /run only */
+static int mkdirs_in_run(const char *root, const char *path)
+{
+	char buf[4096];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s%s", root, path);
+	for (p = buf + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int mounted_here(const struct mounts *m, const char *root,
+			const char *path)
+{
+	char target[4096];
+	int i;
+
+	snprintf(target, sizeof(target), "%s%s", root, path);
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->targets[i], target))
+			return 1;
+	return 0;
+}
+
+/*
+ * DNS inside the chroot. A regular file gets the rescue system's
+ * resolv.conf bound over it (the disk is not written). A symlink into /run
+ * (systemd-resolved, resolvconf) dangles here; its target is written into
+ * the tmpfs on /run, so again nothing lands on the disk. Anything else is
+ * left alone, with a note.
+ */
+static void setup_dns(struct mounts *m, const char *root)
+{
+	char path[4096], link[2048], target[4096];
+	struct stat st;
+	ssize_t n;
+
+	if (stat("/etc/resolv.conf", &st) < 0) {
+		printf("lifeboat: no network DNS here (no /etc/resolv.conf); "
+		       "the chroot keeps its own\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/etc/resolv.conf", root);
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		mounts_add(m, "/etc/resolv.conf", path, NULL, "bind");
+		return;
+	}
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if (link[0] == '/')
+			snprintf(target, sizeof(target), "%s", link);
+		else
+			snprintf(target, sizeof(target), "/etc/%s", link);
+		/* ../run/x from /etc and /var/run/x mean /run/x */
+		if (!strncmp(target, "/etc/../run/", 12))
+			memmove(target, target + 7, strlen(target + 7) + 1);
+		else if (!strncmp(target, "/var/run/", 9))
+			memmove(target, target + 4, strlen(target + 4) + 1);
+		if (!strncmp(target, "/run/", 5) && !strstr(target, "/..") &&
+		    mounted_here(m, root, "/run") &&
+		    mkdirs_in_run(root, target) == 0) {
+			snprintf(path, sizeof(path), "%s%s", root, target);
+			if (copy_file("/etc/resolv.conf", path) == 0)
+				return;
+		}
+	}
+	printf("lifeboat: /etc/resolv.conf on the disk is neither a file nor "
+	       "a link into /run; DNS may not work in the chroot\n");
+}
+
+static int mount_api(struct mounts *m, const char *root)
+{
+	char target[4096];
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++) {
+		why = rootpath_dir(root, api_mounts[i][0], target,
+				   sizeof(target));
+		if (why) {
+			printf("lifeboat: not mounting %s (%s)\n",
+			       api_mounts[i][0], why);
+			continue;
+		}
+		if (mounts_add(m, api_mounts[i][1], target, api_mounts[i][2],
+			       api_mounts[i][3]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void child(const char *root, char **cmd)
+{
+	static const char *const shells[] = { "/bin/bash", "/bin/sh" };
+	char *argv[2];
+	size_t i;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (chroot(root) < 0 || chdir("/") < 0) {
+		fprintf(stderr, "lifeboat: cannot chroot to %s: %s\n", root,
+			strerror(errno));
+		_exit(EXIT_SYSTEM);
+	}
+	setenv("PATH",
+	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	       1);
+	setenv("HOME", "/root", 1);
+	if (cmd[0]) {
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "lifeboat: cannot run %s in the chroot: %s\n",
+			cmd[0], strerror(errno));
+		_exit(127);
+	}
+	for (i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
+		argv[0] = (char *)shells[i];
+		argv[1] = NULL;
+		setenv("SHELL", shells[i], 1);
+		execv(shells[i], argv);
+	}
+	fprintf(stderr,
+		"lifeboat: no shell in the chroot (/bin/bash, /bin/sh)\n");
+	_exit(127);
+}
+
+static int run_in(const char *root, char **cmd)
+{
+	int status;
+	pid_t pid;
+
+	/* the shell gets ^C and hangups; we stay to unmount after it */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "lifeboat: fork: %s\n", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (pid == 0)
+		child(root, cmd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_SYSTEM;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+int cmd_chroot(int argc, char **argv)
+{
+	struct mounts m = { 0 };
+	struct diskarg d;
+	char where[256];
+	int rc;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return chroot_usage();
+	rc = diskarg_parse(argv[1], &d);
+	if (rc)
+		return rc;
+	if (diskarg_mounted(&d, where, sizeof(where)) > 0) {
+		fprintf(stderr,
+			"lifeboat: %s is already mounted on %s (lifeboat "
+			"umount %s first)\n",
+			d.dev, where, d.name);
+		return EXIT_JOB;
+	}
+	rc = diskarg_has_fs(&d);
+	if (!rc)
+		rc = diskarg_mkdir(&d);
+	if (rc)
+		return rc;
+	if (mounts_add(&m, d.dev, d.media, NULL, "rw") < 0)
+		return EXIT_JOB;
+	if (!looks_like_linux(d.media)) {
+		fprintf(stderr,
+			"lifeboat: %s does not hold a Linux root filesystem "
+			"(no /etc, /bin, /usr); lifeboat disks shows the "
+			"others\n",
+			d.dev);
+		mounts_undo(&m);
+		return EXIT_JOB;
+	}
+	if (mount_api(&m, d.media) < 0) {
+		mounts_undo(&m);
+		return EXIT_SYSTEM;
+	}
+	setup_dns(&m, d.media);
+	fstab_mount(&m, d.media, d.devno);
+	printf("lifeboat: %s is the root at %s; exit to leave and unmount\n",
+	       d.dev, d.media);
+	rc = run_in(d.media, argv + 2);
+	if (mounts_undo(&m)) {
+		fprintf(stderr,
+			"lifeboat: something under %s is still busy (a program "
+			"started in the chroot?); end it, then lifeboat umount "
+			"%s\n",
+			d.media, d.name);
+		return EXIT_JOB;
+	}
+	printf("lifeboat: %s unmounted, clean for e2fsck -f %s\n", d.dev,
+	       d.dev);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A disk named on the command line ("sda", "/dev/sda", "sdc1") and where
+ * lifeboat mounts it (/media/NAME).
+ */
+#ifndef LIFEBOAT_DISKARG_H
+#define LIFEBOAT_DISKARG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct diskarg {
+	char name[32]; /* sda */
+	char dev[64]; /* /dev/sda */
+	char media[64]; /* /media/sda */
+	dev_t devno;
+};
+
+/* 0, or an exit code after a message (no such disk, not a block device). */
+int diskarg_parse(const char *arg, struct diskarg *d);
+
+/* 1 and where when the disk is mounted, 0 when not, -1 on error. */
+int diskarg_mounted(const struct diskarg *d, char *where, size_t len);
+
+/* mkdir -p /media/NAME: 0, or an exit code after a message. */
+int diskarg_mkdir(const struct diskarg *d);
+
+/*
+ * 0 when libblkid finds a filesystem on the disk (or cannot tell), else
+ * EXIT_JOB after saying what is there instead (a partition table, nothing).
+ */
+int diskarg_has_fs(const struct diskarg *d);
+
+#endif

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifeboat mount DISK [--rw] / lifeboat umount DISK: a disk at /media/DISK,
+ * read-only unless asked, so that looking never writes. umount also takes
+ * down what is mounted below the disk's mount point.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libmount.h>
+
+#include "diskarg.h"
+#include "lifeboat.h"
+#include "mounts.h"
+
+static int mount_usage(void)
+{
+	fprintf(stderr, "usage: lifeboat mount DISK [--rw]   (DISK: sda, "
+			"/dev/sda, sdc1)\n"
+			"       lifeboat umount DISK\n");
+	return EXIT_USAGE;
+}
+
+int cmd_mount(int argc, char **argv)
+{
+	const char *name = NULL;
+	struct mounts m = { 0 };
+	struct diskarg d;
+	char where[256];
+	int rw = 0, rc, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--rw"))
+			rw = 1;
+		else if (argv[i][0] == '-' || name)
+			return mount_usage();
+		else
+			name = argv[i];
+	}
+	if (!name)
+		return mount_usage();
+	rc = diskarg_parse(name, &d);
+	if (rc)
+		return rc;
+	if (diskarg_mounted(&d, where, sizeof(where)) > 0) {
+		fprintf(stderr,
+			"lifeboat: %s is already mounted on %s (lifeboat "
+			"umount %s first)\n",
+			d.dev, where, d.name);
+		return EXIT_JOB;
+	}
+	rc = diskarg_has_fs(&d);
+	if (!rc)
+		rc = diskarg_mkdir(&d);
+	if (rc)
+		return rc;
+	if (mounts_add(&m, d.dev, d.media, NULL, rw ? "rw" : "ro") < 0)
+		return EXIT_JOB;
+	printf("lifeboat: %s mounted %s on %s (lifeboat umount %s when "
+	       "done)\n",
+	       d.dev, rw ? "read-write" : "read-only", d.media, d.name);
+	return 0;
+}
+
+/*
+ * Whatever is mounted below WHERE, deepest (latest) first: what a chroot
+ * left behind when a program in it kept a mount busy. 0, or -1.
+ */
+static int undo_below(const char *where)
+{
+	struct libmnt_table *tb =
+		mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
+	size_t n = strlen(where);
+	struct libmnt_fs *fs;
+	const char *t;
+	int rc = tb && it ? 0 : -1;
+
+	while (rc == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+		t = mnt_fs_get_target(fs);
+		if (t && !strncmp(t, where, n) && t[n] == '/')
+			rc = mount_undo(t);
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
+int cmd_umount(int argc, char **argv)
+{
+	struct diskarg d;
+	char where[256];
+	int rc, n = 0;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return mount_usage();
+	rc = diskarg_parse(argv[1], &d);
+	if (rc)
+		return rc;
+	/* every mount of the disk, wherever it is */
+	while ((rc = diskarg_mounted(&d, where, sizeof(where))) > 0) {
+		if (undo_below(where) < 0 || mount_undo(where) < 0) {
+			fprintf(stderr,
+				"lifeboat: leave %s (cd /) and end the "
+				"programs using it, then try again\n",
+				where);
+			return EXIT_JOB;
+		}
+		n++;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "lifeboat: cannot read /proc/self/mountinfo\n");
+		return EXIT_SYSTEM;
+	}
+	if (!n) {
+		fprintf(stderr, "lifeboat: %s is not mounted\n", d.dev);
+		return EXIT_JOB;
+	}
+	printf("lifeboat: %s unmounted\n", d.dev);
+	return 0;
+}

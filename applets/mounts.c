@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libmount contexts without helpers (/sbin/mount.TYPE belongs to whichever
+ * system is around) and without utab: nothing is written but the mount.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmount.h>
+
+#include "mounts.h"
+
+static struct libmnt_context *new_context(void)
+{
+	struct libmnt_context *cxt = mnt_new_context();
+
+	if (cxt) {
+		mnt_context_disable_helpers(cxt, 1);
+		mnt_context_disable_mtab(cxt, 1);
+	}
+	return cxt;
+}
+
+int mounts_add(struct mounts *m, const char *source, const char *target,
+	       const char *fstype, const char *options)
+{
+	struct libmnt_context *cxt;
+	char why[256] = "out of memory";
+	int rc = -1;
+
+	if (m->n >= MOUNTS_MAX) {
+		fprintf(stderr, "lifeboat: too many mounts, not mounting %s\n",
+			target);
+		return -1;
+	}
+	cxt = new_context();
+	if (cxt && !mnt_context_set_source(cxt, source) &&
+	    !mnt_context_set_target(cxt, target) &&
+	    (!fstype || !mnt_context_set_fstype(cxt, fstype)) &&
+	    (!options || !mnt_context_set_options(cxt, options))) {
+		rc = mnt_context_mount(cxt);
+		if (rc)
+			mnt_context_get_excode(cxt, rc, why, sizeof(why));
+	}
+	mnt_free_context(cxt);
+	if (rc) {
+		fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n", source,
+			target, why);
+		return -1;
+	}
+	m->targets[m->n] = strdup(target);
+	if (!m->targets[m->n]) {
+		mount_undo(target);
+		return -1;
+	}
+	m->n++;
+	return 0;
+}
+
+int mount_undo(const char *target)
+{
+	struct libmnt_context *cxt = new_context();
+	char why[256] = "out of memory";
+	int rc = -1;
+
+	if (cxt && !mnt_context_set_target(cxt, target)) {
+		rc = mnt_context_umount(cxt);
+		if (rc)
+			mnt_context_get_excode(cxt, rc, why, sizeof(why));
+	}
+	mnt_free_context(cxt);
+	if (rc) {
+		fprintf(stderr, "lifeboat: cannot unmount %s: %s\n", target,
+			why);
+		return -1;
+	}
+	return 0;
+}
+
+int mounts_undo(struct mounts *m)
+{
+	int left = 0;
+
+	while (m->n > 0) {
+		m->n--;
+		if (mount_undo(m->targets[m->n]) < 0)
+			left++;
+		free(m->targets[m->n]);
+		m->targets[m->n] = NULL;
+	}
+	return left;
+}
