@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void banner_print(FILE *out)
 {
 	fprintf(out, "\nWelcome to Lifeboat! (version %s)\n\n",

@@ -18,11 +18,11 @@
 enum disk_bus { BUS_OTHER, BUS_VIRTIO_SCSI, BUS_VIRTIO_BLK, BUS_SCSI };
 
 enum disk_flags {
-	DISK_MEDIUM = 1 << 0,	  /* carries this build's medium identifier */
-	DISK_FOREIGN_7 = 1 << 1,  /* sits in the medium's slot, is not it */
-	DISK_READONLY = 1 << 2,	  /* read-only at the block layer */
-	DISK_EMPTY = 1 << 3,	  /* zero size (no medium, or an empty disk) */
-	DISK_NOT_SLOT = 1 << 4,	  /* its name does not follow a slot */
+	DISK_MEDIUM = 1 << 0, /* carries this build's medium identifier */
+	DISK_FOREIGN_7 = 1 << 1, /* sits in the medium's slot, is not it */
+	DISK_READONLY = 1 << 2, /* read-only at the block layer */
+	DISK_EMPTY = 1 << 3, /* zero size (no medium, or an empty disk) */
+	DISK_NOT_SLOT = 1 << 4, /* its name does not follow a slot */
 };
 
 struct disk {
@@ -55,6 +55,5 @@ int disks_has_medium_id(const char *root, const char *name, const char *id);
 /* Mark the medium and a foreign disk in its slot. */
 void disks_mark_medium(const char *root, struct disk *disks, int n,
 		       const char *medium_id);
-
 
 #endif

@@ -121,8 +121,7 @@ int disktable_rows(const char *root, const struct disk *disks, int n,
 			}
 			row->bytes = sectors * 512ULL;
 			disktable_probe(root, d->parts[p], &row->fs);
-			disktable_mountpoint(root, d->parts[p],
-					     row->fs.mounted,
+			disktable_mountpoint(root, d->parts[p], row->fs.mounted,
 					     sizeof(row->fs.mounted));
 		}
 	}

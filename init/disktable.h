@@ -20,8 +20,8 @@ struct disk_fs {
 
 struct disk_row {
 	char name[32];
-	int slot;	   /* -1: none (partitions, odd disks) */
-	int is_part;	   /* a partition of the disk above */
+	int slot; /* -1: none (partitions, odd disks) */
+	int is_part; /* a partition of the disk above */
 	unsigned long long bytes;
 	char serial[24];
 	struct disk_fs fs;

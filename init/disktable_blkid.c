@@ -30,9 +30,8 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 	if (!pr)
 		return;
 	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE |
-						      BLKID_SUBLKS_LABEL |
-						      BLKID_SUBLKS_UUID);
+	blkid_probe_set_superblocks_flags(
+		pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	if (blkid_do_safeprobe(pr) == 0) {

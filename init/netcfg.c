@@ -14,7 +14,8 @@
 
 static void set_err(char *err, size_t len, const char *what, const char *v)
 {
-	snprintf(err, len, "%s '%.40s'%s", what, v, strlen(v) > 40 ? "..." : "");
+	snprintf(err, len, "%s '%.40s'%s", what, v,
+		 strlen(v) > 40 ? "..." : "");
 }
 
 static int is_ipv4(const char *s)

@@ -15,10 +15,10 @@ enum net_mode { NET_DHCP, NET_STATIC, NET_OFF };
 
 struct net_config {
 	enum net_mode mode;
-	char device[16];   /* "" = every ethernet interface (DHCP), or the first */
-	char address[16];  /* dotted quad */
-	int prefix;	   /* from the netmask */
-	char gateway[16];  /* "" = none */
+	char device[16]; /* "" = every ethernet interface (DHCP), or the first */
+	char address[16]; /* dotted quad */
+	int prefix; /* from the netmask */
+	char gateway[16]; /* "" = none */
 	char hostname[64]; /* "" = keep */
 	char dns[2][16];
 };
