@@ -147,7 +147,7 @@ fuzz-regress: $(FUZZ_BINS)
 boot: image
 	$(PYTHON) -m pytest -p no:cacheprovider tests/boot $(PYTEST_ARGS)
 
-check: check-deps unit fuzz-regress boot
+check: check-deps lint unit fuzz-regress boot
 
 # Style (clang-format, .clang-format), then cppcheck and clang-tidy
 # (.clang-tidy). applets/ needs the util-linux headers of the component build;
