@@ -30,11 +30,19 @@ INIT_LIB_SRCS := $(filter-out init/main.c init/%_blkid.c,$(INIT_SRCS))
 # libblkid and libmount, static musl, from the util-linux component build.
 UL := $(B)/comp/util-linux/prefix
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+# libFuzzer targets, one per parser of outside input (tests/fuzz/fuzz_*.c).
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 60
+CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wall -Wextra -Werror
 PINS := $(wildcard build/pins/*.pin)
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
-.PHONY: FORCE all image deps check-deps run check unit boot size bench lint clean distclean print-build-vars
+.PHONY: FORCE all image deps check-deps run check unit boot size bench lint fuzz fuzz-regress \
+	clean distclean print-build-vars
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
@@ -124,20 +132,77 @@ $(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
+# Fuzzing: clang's libFuzzer with ASan/UBSan over the same sources as unit.
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(INIT_LIB_SRCS) $(INIT_HDRS) tests/unit/fake_blkid.c
+	@mkdir -p $(@D)
+	@echo "CC (host, libFuzzer) $@"
+	@clang $(CFLAGS_FUZZ) -Iinit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
+
+# Each target for FUZZ_SECONDS, from the checked-in seeds; new inputs go to
+# _build/fuzz/corpus, crashes to _build/fuzz/crashes (copy them into
+# tests/fuzz/regressions/<target>/ once fixed).
+fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_NAMES); do \
+		mkdir -p $(B)/fuzz/corpus/$$t $(B)/fuzz/crashes/$$t; \
+		echo "== $$t for $(FUZZ_SECONDS) s"; \
+		rc=0; $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-print_final_stats=1 -artifact_prefix=$(B)/fuzz/crashes/$$t/ \
+			$(B)/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+			> $(B)/fuzz/$$t.fuzz.log 2>&1 || rc=$$?; \
+		grep -E 'DONE|number_of_executed_units|SUMMARY|Test unit written' \
+			$(B)/fuzz/$$t.fuzz.log || true; \
+		test $$rc = 0 || { tail -60 $(B)/fuzz/$$t.fuzz.log; exit 1; }; \
+	done
+
+# Every seed and every fixed crash, once each: quick, part of check.
+fuzz-regress: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_NAMES); do \
+		files=$$(find tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t -type f 2>/dev/null | sort || true); \
+		test -n "$$files" || { echo "fuzz-regress: $$t has no corpus" >&2; exit 1; }; \
+		echo "== $$t: $$(echo "$$files" | wc -l) inputs"; \
+		$(B)/fuzz/$$t -runs=1 $$files > $(B)/fuzz/$$t.log 2>&1 || \
+			{ tail -40 $(B)/fuzz/$$t.log; exit 1; }; \
+	done
+
 boot: image
 	$(PYTHON) -m pytest -p no:cacheprovider tests/boot tests/build $(PYTEST_ARGS)
 
 print-build-vars:
 	@echo VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
 
-check: check-deps unit boot
+check: check-deps lint unit fuzz-regress boot
 
+# Style (clang-format, .clang-format), then cppcheck and clang-tidy
+# (.clang-tidy). applets/ needs the util-linux headers of the component build;
+# without them only its format is checked.
+LINT_C := $(sort $(wildcard init/*.c tests/unit/*.c tests/fuzz/*.c))
+LINT_FORMAT := $(sort $(wildcard init/*.[ch] applets/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch]))
+LINT_INC := -Iinit -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
 lint:
-	clang-format --dry-run --Werror init/*.[ch] applets/*.[ch] tests/unit/*.[ch] 2>/dev/null || \
-		{ clang-format --dry-run --Werror $$(ls init/*.[ch] applets/*.[ch] tests/unit/*.[ch] 2>/dev/null); }
+	@echo "LINT clang-format"
+	@clang-format --dry-run --Werror $(LINT_FORMAT)
+	@echo "LINT cppcheck"
+	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
+		--suppress=variableScope --inline-suppr --error-exitcode=1 \
+		-D_GNU_SOURCE -Iinit -Itests/unit $(LINT_C) $(wildcard applets/*.c)
+	@echo "LINT clang-tidy"
+	@files="$(LINT_C)"; \
+	if [ -e $(UL)/include/libmount/libmount.h ]; then \
+		files="$$files $(wildcard applets/*.c)"; \
+	else \
+		files=$$(echo "$$files" | tr ' ' '\n' | grep -v _blkid.c); \
+		echo "lint: no util-linux headers (make image first): applets/ and *_blkid.c not tidied"; \
+	fi; \
+	mkdir -p $(B); rc=0; \
+	printf '%s\n' $$files | xargs -P$$(nproc) -n4 sh -c 'exec clang-tidy --quiet "$$@" \
+		-- -std=c11 -D_GNU_SOURCE -Iapplets $(LINT_INC)' clang-tidy \
+		> $(B)/lint-tidy.log 2>&1 || rc=$$?; \
+	grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated|^Suppressed [0-9]+ warnings|^Use -header-filter' \
+		$(B)/lint-tidy.log || true; \
+	exit $$rc
 
 clean:
-	rm -rf $(OUT) $(B)/init $(B)/unit $(B)/iso $(B)/initramfs.list
+	rm -rf $(OUT) $(B)/init $(B)/unit $(B)/fuzz $(B)/iso $(B)/initramfs.list
 
 distclean:
 	rm -rf $(OUT) $(B)

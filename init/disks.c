@@ -259,7 +259,7 @@ int disks_has_medium_id(const char *root, const char *name, const char *id)
 	if (fd < 0)
 		return 0;
 	/* ISO 9660 primary volume descriptor: sector 16, label at +40. */
-	n = pread(fd, pvd, sizeof(pvd), 16 * 2048);
+	n = pread(fd, pvd, sizeof(pvd), (off_t)16 * 2048);
 	close(fd);
 	if (n != (ssize_t)sizeof(pvd) || pvd[0] != 1 ||
 	    memcmp(pvd + 1, "CD001", 5))

@@ -14,6 +14,12 @@
 #define WARNINGS_SHOWN 8
 /* x86 allows 2048 bytes; leave room for other architectures. */
 #define CMDLINE_MAX 16384
+/*
+ * x86's COMMAND_LINE_SIZE - 1: a boot line this long was most likely cut
+ * by the kernel (the boot protocol truncates silently), and the options
+ * past the cut are lost. Say so, or a missing ssh_key= is a mystery.
+ */
+#define CMDLINE_KERNEL_MAX 2047
 
 enum opt_kind { OPT_FLAG, OPT_TEXT, OPT_LIST };
 
@@ -353,7 +359,16 @@ int options_read(struct lb_options *o, const char *root)
 	for (ssize_t i = 0; i < n; i++)
 		if (cmdline[i] == '\0')
 			cmdline[i] = ' ';
-	return options_parse(o, cmdline);
+	options_parse(o, cmdline);
+	if (n > 0 && cmdline[n - 1] == '\n')
+		n--;
+	if (n >= CMDLINE_KERNEL_MAX) {
+		lb_warn("the boot line is %zd bytes, the kernel's limit: "
+			"options past it were cut off",
+			n);
+		o->warnings++;
+	}
+	return o->warnings;
 }
 
 size_t shell_quote(char *dst, size_t size, const char *s)

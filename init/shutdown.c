@@ -160,7 +160,7 @@ static void unmount_everything(void)
 static void drain(int fd)
 {
 	for (int waited = 0; waited < DRAIN_WAIT_MS; waited += 10) {
-		struct timespec ts = { 0, 10 * 1000000 };
+		struct timespec ts = { 0, 10L * 1000000 };
 		int queued = 0;
 
 		if (ioctl(fd, TIOCOUTQ, &queued) < 0 || queued <= 0)

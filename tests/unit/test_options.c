@@ -263,6 +263,18 @@ static void test_read_from_root(void)
 	CHECK_STR(o.hostname, "from-proc");
 	CHECK(o.sshd);
 
+	/* as long as x86 allows: probably cut by the kernel, say so */
+	f = fopen(path, "w");
+	fputs("hostname=long", f);
+	for (int i = 0; i < 2047 - 13; i++)
+		fputc(i % 8 ? 'x' : ' ', f);
+	fputc('\n', f);
+	fclose(f);
+	/* 255 unknown words, and the cut */
+	CHECK_INT(options_read(&o, root), 255 + 1);
+	CHECK_STR(o.hostname, "long");
+	CHECK(strstr(log_last(), "2047 bytes, the kernel's limit") != NULL);
+
 	/* no /proc/cmdline: the defaults and one warning */
 	unlink(path);
 	CHECK_INT(options_read(&o, root), 1);
