@@ -52,7 +52,7 @@ def keygen(tmp_path):
 
 
 def host_keys(port):
-    out = subprocess.run(["ssh-keyscan", "-p", str(port), "127.0.0.1"], capture_output=True,
+    out = subprocess.run(["ssh-keyscan", "-T", "30", "-p", str(port), "127.0.0.1"], capture_output=True,
                          text=True, timeout=60).stdout
     return sorted(line.split(None, 1)[1] for line in out.splitlines() if line and not line.startswith("#"))
 

@@ -10,7 +10,7 @@
 
 #include "check.h"
 
-#include "../../applets/rootpath.c"
+#include "../../applets/rootpath.c" /* NOLINT(bugprone-suspicious-include): unit tests link init/ only */
 
 static char root[64];
 
