@@ -48,6 +48,8 @@ static int usage(FILE *out)
 		"(root, proc, sys,\n"
 		"                                dev, its fstab), unmount "
 		"all on exit\n"
+		"  lifeboat net                  interfaces, addresses, "
+		"routes, DNS\n"
 		"DISK: sda, /dev/sda, sdc1\n");
 	return out == stderr ? EXIT_USAGE : 0;
 }
@@ -89,6 +91,8 @@ int main(int argc, char **argv)
 		return cmd_umount(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "chroot"))
 		return cmd_chroot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "net"))
+		return cmd_net(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return usage(stdout);
 	fprintf(stderr, "lifeboat: unknown command '%s'\n", argv[1]);

@@ -13,5 +13,6 @@
 int cmd_mount(int argc, char **argv);
 int cmd_umount(int argc, char **argv);
 int cmd_chroot(int argc, char **argv);
+int cmd_net(int argc, char **argv);
 
 #endif

@@ -41,6 +41,10 @@ def test_dhcp_with_user_networking_and_wget(vm_factory, tmp_path):
         assert "10.0.2.15/24" in vm.ok("ip -4 addr show dev eth0")
         assert re.search(r"^default via 10\.0\.2\.2 dev eth0", vm.ok("ip route"), re.M)
         assert "nameserver 10.0.2.3" in vm.ok("cat /etc/resolv.conf")
+        status = vm.ok("lifeboat net")
+        assert re.search(r"^  eth0 +up .* 10\.0\.2\.15/24", status, re.M), status
+        assert "default via 10.0.2.2 dev eth0" in status
+        assert re.search(r"^DNS:\n  10\.0\.2\.3$", status, re.M), status
         # user-mode networking maps 10.0.2.2 to the host's loopback
         vm.ok("wget -q -O /tmp/blob http://10.0.2.2:%d/blob" % port, 60)
         import hashlib
@@ -85,6 +89,8 @@ def test_no_nic_says_so(vm_factory):
     vm.expect(r"Network: none \(no network interface found\)", 10)
     vm.wait_boot_prompt()
     assert vm.ok("ip link show lo | grep -c UP") == "1"
+    assert "no network interface found" in vm.ok("lifeboat net")
+    assert vm.run("lifeboat net extra")[1] == 100
     assert vm.poweroff() == 0
 
 
