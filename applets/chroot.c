@@ -234,24 +234,11 @@ int cmd_chroot(int argc, char **argv)
 {
 	struct mounts m = { 0 };
 	struct diskarg d;
-	char where[256];
 	int rc;
 
 	if (argc < 2 || argv[1][0] == '-')
 		return chroot_usage();
-	rc = diskarg_parse(argv[1], &d);
-	if (rc)
-		return rc;
-	if (diskarg_mounted(&d, where, sizeof(where)) > 0) {
-		fprintf(stderr,
-			"lifeboat: %s is already mounted on %s (lifeboat "
-			"umount %s first)\n",
-			d.dev, where, d.name);
-		return EXIT_JOB;
-	}
-	rc = diskarg_has_fs(&d);
-	if (!rc)
-		rc = diskarg_mkdir(&d);
+	rc = diskarg_prepare(argv[1], &d);
 	if (rc)
 		return rc;
 	if (mounts_add(&m, d.dev, d.media, NULL, "rw") < 0)

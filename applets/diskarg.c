@@ -101,3 +101,23 @@ int diskarg_has_fs(const struct diskarg *d)
 	blkid_free_probe(pr);
 	return rc == 1 || !found ? EXIT_JOB : 0;
 }
+
+int diskarg_prepare(const char *arg, struct diskarg *d)
+{
+	char where[256];
+	int rc = diskarg_parse(arg, d);
+
+	if (rc)
+		return rc;
+	if (diskarg_mounted(d, where, sizeof(where)) > 0) {
+		fprintf(stderr,
+			"lifeboat: %s is already mounted on %s (lifeboat "
+			"umount %s first)\n",
+			d->dev, where, d->name);
+		return EXIT_JOB;
+	}
+	rc = diskarg_has_fs(d);
+	if (!rc)
+		rc = diskarg_mkdir(d);
+	return rc;
+}

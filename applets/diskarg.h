@@ -31,4 +31,11 @@ int diskarg_mkdir(const struct diskarg *d);
  */
 int diskarg_has_fs(const struct diskarg *d);
 
+/*
+ * Parse ARG and make it ready to mount on /media/NAME: not mounted anywhere,
+ * holding a filesystem, the directory made. 0, or an exit code after a
+ * message.
+ */
+int diskarg_prepare(const char *arg, struct diskarg *d);
+
 #endif

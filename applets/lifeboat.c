@@ -8,22 +8,18 @@
 
 #include "disktable.h"
 #include "lifeboat.h"
+#include "util.h"
 
 static const char *root = "";
 
 static void medium_id(char *buf, size_t len)
 {
 	char path[256];
-	FILE *f;
 
-	buf[0] = '\0';
 	snprintf(path, sizeof(path), "%s/etc/lifeboat/medium-id", root);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+	if (read_text(path, buf, len) < 0)
+		buf[0] = '\0';
+	chomp(buf);
 }
 
 static int cmd_disks(void)

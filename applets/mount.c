@@ -26,7 +26,6 @@ int cmd_mount(int argc, char **argv)
 	const char *name = NULL;
 	struct mounts m = { 0 };
 	struct diskarg d;
-	char where[256];
 	int rw = 0, rc, i;
 
 	for (i = 1; i < argc; i++) {
@@ -39,19 +38,7 @@ int cmd_mount(int argc, char **argv)
 	}
 	if (!name)
 		return mount_usage();
-	rc = diskarg_parse(name, &d);
-	if (rc)
-		return rc;
-	if (diskarg_mounted(&d, where, sizeof(where)) > 0) {
-		fprintf(stderr,
-			"lifeboat: %s is already mounted on %s (lifeboat "
-			"umount %s first)\n",
-			d.dev, where, d.name);
-		return EXIT_JOB;
-	}
-	rc = diskarg_has_fs(&d);
-	if (!rc)
-		rc = diskarg_mkdir(&d);
+	rc = diskarg_prepare(name, &d);
 	if (rc)
 		return rc;
 	if (mounts_add(&m, d.dev, d.media, NULL, rw ? "rw" : "ro") < 0)
