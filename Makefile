@@ -52,6 +52,10 @@ deps:
 check-deps:
 	@build/deps.sh check
 
+# Third-party makes must not see our command-line variables: `make VERSION=x`
+# would reach busybox's and the kernel's own VERSION through MAKEFLAGS.
+SUBBUILD := env -u MAKEFLAGS -u MAKEOVERRIDES -u MFLAGS -u MAKELEVEL
+
 # The version and the timestamp every artifact embeds; rewritten only when they
 # change (a new commit), so that what embeds them is rebuilt then, and only then.
 $(B)/build-vars: FORCE
@@ -67,7 +71,7 @@ $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	@mkdir -p $(B)/stamps
 	rm -rf $(B)/stage
 	clean=$$([ -d $(B)/comp ] || echo 1); start=$$(date +%s); \
-	env -u SOURCE_DATE_EPOCH build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
+	$(SUBBUILD) -u SOURCE_DATE_EPOCH build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
 	[ -z "$$clean" ] || echo "components, clean build: $$(( $$(date +%s) - start )) s ($$(date -u +%F))" >> $(B)/timings.txt
 	touch $@
 
@@ -100,7 +104,7 @@ $(SRC)/linux/.lifeboat-patched: build/pins/linux-source-6.1.pin $(wildcard build
 
 $(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(SRC)/linux/.lifeboat-patched $(wildcard kernel-config/*.config) build/kernel.sh
 	@mkdir -p $(OUT)
-	build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
+	$(SUBBUILD) build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
 
 $(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh $(B)/build-vars
 	build/iso.sh $(OUT)/vmlinuz $(B)/medium-id $(B)/iso $@

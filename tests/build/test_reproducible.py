@@ -37,9 +37,10 @@ def test_two_builds_give_the_same_bytes(tmp_path):
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst, follow_symlinks=False)
     v = build_vars()
-    cmd = ["make", "-s", "-C", str(tree), "image", "VERSION=" + v["VERSION"],
-           "SOURCE_DATE_EPOCH=" + v["SOURCE_DATE_EPOCH"]]
-    print("second build: " + " ".join(cmd))
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    cmd = ["make", "-s", "-C", str(tree), "image"]
+    env = dict(os.environ, VERSION=v["VERSION"], SOURCE_DATE_EPOCH=v["SOURCE_DATE_EPOCH"])
+    print("second build: VERSION=%s SOURCE_DATE_EPOCH=%s %s" % (v["VERSION"], v["SOURCE_DATE_EPOCH"],
+                                                                " ".join(cmd)))
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     second = {a: sha256(str(tree / a)) for a in ARTIFACTS}
     assert first == second
