@@ -21,7 +21,12 @@ kmake() { make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
 
 initramfs=$obj/lifeboat-initramfs.cpio.zst
 mkdir -p "$obj/lifeboat"
-gcc -O2 -o "$obj/lifeboat/gen_init_cpio" "$src/usr/gen_init_cpio.c"
+# gen_init_cpio -t fixes the mtime of directories, links and nodes only;
+# regular files keep their own (a checkout's time for rootfs-overlay/, the
+# build's for /init), so our copy of the tool uses -t for them too.
+sed 's/(long) buf\.st_mtime,/(long) default_mtime,/' "$src/usr/gen_init_cpio.c" >"$obj/lifeboat/gen_init_cpio.c"
+grep -q '(long) buf.st_mtime,' "$obj/lifeboat/gen_init_cpio.c" && { echo "kernel: error: cannot fix file mtimes in gen_init_cpio" >&2; exit 1; }
+gcc -O2 -o "$obj/lifeboat/gen_init_cpio" "$obj/lifeboat/gen_init_cpio.c"
 "$obj/lifeboat/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$obj/lifeboat-initramfs.cpio"
 zstd -19 -q -T1 -c "$obj/lifeboat-initramfs.cpio" >"$initramfs.new"
 # unchanged bytes keep their mtime, so the kernel is not relinked for nothing
