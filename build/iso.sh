@@ -36,7 +36,7 @@ for reserved in 1 2 3 4; do
 	rm -f "$efi"
 	mkfs.fat -C -n LIFEBOAT -i 4C494645 --invariant -s 4 -R $reserved "$efi" "$kib" >/dev/null
 	mmd -i "$efi" ::/EFI ::/EFI/BOOT
-	mcopy -m -i "$efi" "$vmlinuz" ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -m -i "$efi" "$work/root/boot/vmlinuz" ::/EFI/BOOT/BOOTX64.EFI # touched: mcopy -m keeps its mtime
 	python3 - "$efi" "$vmlinuz" <<'PY' && break
 import sys
 img, k = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
