@@ -205,3 +205,15 @@ class VM:
                 pass
         if getattr(self, "log", None):
             self.log.close()
+
+
+def assert_disk_kept(img, note, digest):
+    """On the host after poweroff: the ext4 image is clean and holds /note
+    (its text) and /blob (its sha256), as written in the guest."""
+    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+    got = subprocess.run(["debugfs", "-R", "cat /note", img], capture_output=True, text=True)
+    assert got.stdout.strip() == note
+    blob = subprocess.run("debugfs -R 'cat /blob' %s 2>/dev/null | sha256sum" % img, shell=True,
+                          capture_output=True, text=True).stdout.split()[0]
+    assert blob == digest

@@ -6,7 +6,7 @@ import re
 import subprocess
 import time
 
-from lifeboat_vm import BOOT_PROMPT, Disk, make_disk
+from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept
 
 # x86's COMMAND_LINE_SIZE is 2048 bytes with the NUL; the kernel's built-in
 # line ("console=tty0 console=ttyS0,115200 quiet ") and the harness's
@@ -177,10 +177,4 @@ def test_fork_bomb_and_kill_everything_keep_init_and_data(vm_factory, tmp_path):
     assert int(shells) <= 3, shells  # one per console, and this one's pipe
     assert vm.ok("cat /media/sda/note") == "precious"
     assert vm.poweroff() == 0
-    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
-    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
-    note = subprocess.run(["debugfs", "-R", "cat /note", img], capture_output=True, text=True)
-    assert note.stdout.strip() == "precious"
-    blob = subprocess.run("debugfs -R 'cat /blob' %s 2>/dev/null | sha256sum" % img, shell=True,
-                          capture_output=True, text=True).stdout.split()[0]
-    assert blob == digest
+    assert_disk_kept(img, "precious", digest)

@@ -5,7 +5,7 @@ import subprocess
 
 import pexpect
 
-from lifeboat_vm import BOOT_PROMPT, Disk, make_disk
+from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept
 
 
 
@@ -109,10 +109,4 @@ def test_poweroff_without_umount_keeps_data(vm_factory, tmp_path):
     digest = vm.ok("sha256sum /media/sda/blob | cut -d' ' -f1")
     vm.ok("echo precious > /media/sda/note")
     assert vm.poweroff() == 0
-    fsck = subprocess.run(["e2fsck", "-fn", img], capture_output=True, text=True)
-    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
-    note = subprocess.run(["debugfs", "-R", "cat /note", img], capture_output=True, text=True)
-    assert note.stdout.strip() == "precious"
-    blob = subprocess.run("debugfs -R 'cat /blob' %s 2>/dev/null | sha256sum" % img, shell=True,
-                          capture_output=True, text=True).stdout.split()[0]
-    assert blob == digest
+    assert_disk_kept(img, "precious", digest)
