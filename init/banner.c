@@ -46,9 +46,26 @@ void format_size(char *buf, size_t size, uint64_t bytes)
 char banner_medium_id[64];
 char banner_network[160];
 
+static char *cached_disks;
+
+void banner_cache_disks(const char *root)
+{
+	banner_forget_disks();
+	cached_disks = disktable_text(root, banner_medium_id);
+}
+
+void banner_forget_disks(void)
+{
+	free(cached_disks);
+	cached_disks = NULL;
+}
+
 void banner_disks_at(FILE *out, const char *root)
 {
-	disktable_print(out, root, banner_medium_id);
+	if (cached_disks)
+		fputs(cached_disks, out);
+	else
+		disktable_print(out, root, banner_medium_id);
 }
 
 void banner_disks(FILE *out)

@@ -15,18 +15,26 @@
 /* The whole banner, for one console. */
 void banner_print(FILE *out);
 
-/*
- * The disk table of the banner. A placeholder that lists the sd* and vd*
- * disks with their sizes; to be replaced by a richer table.
- */
 /* The build's medium identifier, for the disk table (set by the disk step). */
 extern char banner_medium_id[64];
 /* The network line (set by the network step; "" for none). */
 extern char banner_network[160];
 
+/*
+ * The disk table of the banner: the one banner_cache_disks made, if any,
+ * else probed now.
+ */
 void banner_disks(FILE *out);
 /* banner_disks for a root prefix (unit tests use a fake /sys/block). */
 void banner_disks_at(FILE *out, const char *root);
+
+/*
+ * Probe the table once (in parallel) for the first shells of the boot, so
+ * that every console prints the same text without probing again.
+ */
+void banner_cache_disks(const char *root);
+/* Back to probing at each banner (a shell exited: things may have changed). */
+void banner_forget_disks(void);
 
 /* bytes as "512B", "1.5K", "256M", "20G" (powers of 1024, like lsblk) */
 void format_size(char *buf, size_t size, uint64_t bytes);

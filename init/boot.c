@@ -130,6 +130,7 @@ const struct boot_step boot_steps[] = {
 	{ "disks", step_disks },
 	{ "network", step_network },
 	{ "ssh", step_ssh },
+	{ "disk table", step_disk_table },
 	{ NULL, NULL },
 };
 

@@ -2,9 +2,17 @@
 #include "disktable.h"
 #include "banner.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static void copy_text(char *dst, size_t len, const char *src)
 {
@@ -82,34 +90,34 @@ static void flags_text(const struct disk *d, char *buf, size_t len)
 		buf[strlen(buf) - 1] = '\0';
 }
 
-int disktable_rows(const char *root, const struct disk *disks, int n,
-		   struct disk_row *rows, int max)
+/* A disk or partition row without its filesystem fields. */
+static struct disk_row *new_row(struct disk_row *row, const char *name)
+{
+	memset(row, 0, sizeof(*row));
+	copy_text(row->name, sizeof(row->name), name);
+	row->slot = -1;
+	return row;
+}
+
+int disktable_collect(const char *root, const struct disk *disks, int n,
+		      struct disk_row *rows, int max)
 {
 	char path[PATH_MAX], buf[64];
 	int i, p, r = 0;
 
 	for (i = 0; i < n && r < max; i++) {
 		const struct disk *d = &disks[i];
-		struct disk_row *row = &rows[r++];
+		struct disk_row *row = new_row(&rows[r++], d->name);
 
-		memset(row, 0, sizeof(*row));
-		copy_text(row->name, sizeof(row->name), d->name);
 		row->slot = d->slot;
 		row->bytes = d->bytes;
 		copy_text(row->serial, sizeof(row->serial), d->serial);
 		flags_text(d, row->flags, sizeof(row->flags));
-		if (d->bytes)
-			disktable_probe(root, d->name, &row->fs);
-		disktable_mountpoint(root, d->name, row->fs.mounted,
-				     sizeof(row->fs.mounted));
 		for (p = 0; p < d->nparts && r < max; p++) {
 			FILE *f;
 			unsigned long long sectors = 0;
 
-			row = &rows[r++];
-			memset(row, 0, sizeof(*row));
-			copy_text(row->name, sizeof(row->name), d->parts[p]);
-			row->slot = -1;
+			row = new_row(&rows[r++], d->parts[p]);
 			row->is_part = 1;
 			snprintf(path, sizeof(path), "%s/sys/block/%s/%s/size",
 				 root, d->name, d->parts[p]);
@@ -120,11 +128,141 @@ int disktable_rows(const char *root, const struct disk *disks, int n,
 				fclose(f);
 			}
 			row->bytes = sectors * 512ULL;
-			disktable_probe(root, d->parts[p], &row->fs);
-			disktable_mountpoint(root, d->parts[p], row->fs.mounted,
-					     sizeof(row->fs.mounted));
 		}
 	}
+	return r;
+}
+
+/* An empty disk has nothing to probe; a partition is probed whatever it says. */
+static int wants_probe(const struct disk_row *row)
+{
+	return row->is_part || row->bytes;
+}
+
+/*
+ * One child a row, all at once: the probes wait on disk reads, and a disk's
+ * page cache is dropped when its last reader closes it, so doing them side
+ * by side, once, is what keeps the banner quick. PID 1 runs this, so it
+ * never waits on a disk itself: a row whose child cannot be started, fails
+ * or is still reading after PROBE_WAIT_MS shows type "?" (the child is
+ * killed and reaped later with the other orphans).
+ */
+#define PROBE_WAIT_MS 3000
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void unknown(struct disk_row *row)
+{
+	memset(&row->fs, 0, sizeof(row->fs));
+	copy_text(row->fs.type, sizeof(row->fs.type), "?");
+}
+
+static void probe_forked(const char *root, struct disk_row *rows, int n)
+{
+	struct pollfd pfd[MAX_DISKS * 4];
+	pid_t pids[MAX_DISKS * 4];
+	long long deadline = mono_ms() + PROBE_WAIT_MS;
+	int i, left = 0;
+
+	for (i = 0; i < n; i++) {
+		int p[2];
+
+		pids[i] = -1;
+		pfd[i].fd = -1;
+		pfd[i].events = POLLIN;
+		if (!wants_probe(&rows[i]))
+			continue;
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			unknown(&rows[i]);
+			continue;
+		}
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct disk_fs fs;
+
+			close(p[0]);
+			disktable_probe(root, rows[i].name, &fs);
+			_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 :
+									   1);
+		}
+		close(p[1]);
+		if (pids[i] < 0) {
+			close(p[0]);
+			unknown(&rows[i]);
+			continue;
+		}
+		pfd[i].fd = p[0];
+		left++;
+	}
+	while (left > 0) {
+		long long wait = deadline - mono_ms();
+		int ready;
+
+		if (wait <= 0)
+			break;
+		ready = poll(pfd, (nfds_t)n, (int)wait);
+		if (ready < 0 && errno != EINTR)
+			break;
+		for (i = 0; ready > 0 && i < n; i++) {
+			ssize_t got;
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			got = read(pfd[i].fd, &rows[i].fs, sizeof(rows[i].fs));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got != (ssize_t)sizeof(rows[i].fs))
+				unknown(&rows[i]);
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			left--;
+			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (pfd[i].fd < 0)
+			continue;
+		fprintf(stderr,
+			"%s: warning: probing %s took over %d ms; its "
+			"filesystem is shown as ?\n",
+			program_invocation_short_name, rows[i].name,
+			PROBE_WAIT_MS);
+		kill(pids[i], SIGKILL);
+		close(pfd[i].fd);
+		unknown(&rows[i]);
+	}
+}
+
+void disktable_fill(const char *root, struct disk_row *rows, int n,
+		    int parallel)
+{
+	int i;
+
+	if (parallel && n <= MAX_DISKS * 4)
+		probe_forked(root, rows, n);
+	else
+		for (i = 0; i < n; i++)
+			if (wants_probe(&rows[i]))
+				disktable_probe(root, rows[i].name,
+						&rows[i].fs);
+	for (i = 0; i < n; i++)
+		disktable_mountpoint(root, rows[i].name, rows[i].fs.mounted,
+				     sizeof(rows[i].fs.mounted));
+}
+
+int disktable_rows(const char *root, const struct disk *disks, int n,
+		   struct disk_row *rows, int max)
+{
+	int r = disktable_collect(root, disks, n, rows, max);
+
+	disktable_fill(root, rows, r, 0);
 	return r;
 }
 
@@ -166,7 +304,8 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	}
 }
 
-void disktable_print(FILE *out, const char *root, const char *medium_id)
+static void table(FILE *out, const char *root, const char *medium_id,
+		  int parallel)
 {
 	static struct disk disks[MAX_DISKS];
 	static struct disk_row rows[MAX_DISKS * 4];
@@ -174,6 +313,28 @@ void disktable_print(FILE *out, const char *root, const char *medium_id)
 
 	n = disks_scan(root, disks, MAX_DISKS);
 	disks_mark_medium(root, disks, n, medium_id);
-	r = disktable_rows(root, disks, n, rows, MAX_DISKS * 4);
+	r = disktable_collect(root, disks, n, rows, MAX_DISKS * 4);
+	disktable_fill(root, rows, r, parallel);
 	disktable_format(out, rows, r);
+}
+
+void disktable_print(FILE *out, const char *root, const char *medium_id)
+{
+	table(out, root, medium_id, 0);
+}
+
+char *disktable_text(const char *root, const char *medium_id)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	table(f, root, medium_id, 1);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }

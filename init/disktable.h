@@ -28,7 +28,18 @@ struct disk_row {
 	char flags[48];
 };
 
-/* Rows for the disks and their partitions; filesystem fields filled by probe. */
+/* Rows for the disks and their partitions, filesystem fields empty. */
+int disktable_collect(const char *root, const struct disk *disks, int n,
+		      struct disk_row *rows, int max);
+
+/*
+ * Filesystem fields of the rows: probe (parallel: in a child per row, side
+ * by side) and mount points.
+ */
+void disktable_fill(const char *root, struct disk_row *rows, int n,
+		    int parallel);
+
+/* disktable_collect and a sequential disktable_fill. */
 int disktable_rows(const char *root, const struct disk *disks, int n,
 		   struct disk_row *rows, int max);
 
@@ -44,5 +55,8 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 
 /* Scan, mark the medium, probe and print: the banner's and lifeboat's table. */
 void disktable_print(FILE *out, const char *root, const char *medium_id);
+
+/* The same table as a malloc'd string, probed in parallel (NULL on error). */
+char *disktable_text(const char *root, const char *medium_id);
 
 #endif

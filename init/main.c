@@ -37,7 +37,8 @@ static void reap(void)
 
 	/* Orphans of the whole system end up here: take all of them. */
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		supervisor_exited(&sv, pid, status, now);
+		if (supervisor_exited(&sv, pid, status, now))
+			banner_forget_disks();
 }
 
 static void go_down(enum shutdown_kind kind)

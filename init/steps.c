@@ -135,6 +135,16 @@ int step_disks(struct lb_context *ctx)
 	return rc;
 }
 
+/* After the network has started: its lease is on the way meanwhile. */
+int step_disk_table(struct lb_context *ctx)
+{
+	int64_t start = now_ms();
+
+	banner_cache_disks(ctx->root);
+	lb_info("disk table probed in %lld ms", (long long)(now_ms() - start));
+	return 0;
+}
+
 int step_network(struct lb_context *ctx)
 {
 	struct net_config c;

@@ -11,5 +11,7 @@
 int step_disks(struct lb_context *ctx);
 int step_network(struct lb_context *ctx);
 int step_ssh(struct lb_context *ctx);
+/* The banner's disk table, probed once for the first shells. */
+int step_disk_table(struct lb_context *ctx);
 
 #endif

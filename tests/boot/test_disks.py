@@ -152,3 +152,25 @@ def test_readonly_option(vm_factory, tmp_path):
     vm.ok("dd if=/dev/zero of=/dev/sdb bs=512 count=1 conv=fsync")
     assert vm.poweroff() == 0
     assert sha256(disks[0].path) == before
+
+
+def test_banner_table_probed_once_then_live_after_exit(vm_factory, tmp_path):
+    """The first banner's table is probed once by /init for every console
+    (boot.log says so) and shows what is on the disks; a shell started later
+    shows the table as it is then (a disk mounted meanwhile)."""
+    part = make_disk(str(tmp_path / "data.img"), 32)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "data", part], check=True)
+    blank = make_disk(str(tmp_path / "blank.img"), 8)
+    vm = vm_factory(boot="kernel", disks=[Disk(part, 0), Disk(blank, 1)], nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect(r"sda\s+0\s+32M\s+\S+\s+ext4\s+data", 10)
+    vm.wait_boot_prompt()
+    log = vm.ok("cat /run/lifeboat/boot.log")
+    assert re.search(r"disk table probed in \d+ ms", log), log
+    vm.ok("mkdir -p /media/sda && mount -o ro /dev/sda /media/sda")
+    vm.child.sendline("exit")
+    vm.expect("Welcome to Lifeboat!", 30)
+    vm.expect(r"sda\s+0\s+32M\s+\S+\s+ext4\s+data\s+\S+\s+/media/sda", 10)
+    vm.wait_boot_prompt()
+    vm.ok("umount /media/sda")
+    assert vm.poweroff() == 0

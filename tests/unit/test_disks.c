@@ -9,10 +9,20 @@
 #include "disktable.h"
 #include "fakeroot.h"
 
-/* The libblkid edge, faked: ext4 labelled after the disk. */
+/*
+ * The libblkid edge, faked: ext4 labelled after the disk. The parallel
+ * test makes the probe of one disk die and of another never end.
+ */
+static const char *probe_dies, *probe_hangs;
+
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 {
 	(void)root;
+	if (probe_dies && !strcmp(name, probe_dies))
+		_exit(3);
+	if (probe_hangs && !strcmp(name, probe_hangs))
+		for (;;)
+			pause();
 	memset(fs, 0, sizeof(*fs));
 	if (!strcmp(name, "sda") || !strcmp(name, "sdc1")) {
 		strcpy(fs->type, "ext4");
@@ -157,6 +167,25 @@ static void test_scan(void)
 		CHECK(strstr(text, "DISK") != NULL);
 		CHECK(strstr(text, "not-the-medium") != NULL);
 		CHECK(strstr(text, "/media/my disk") != NULL);
+
+		/* in parallel, as the banner does: the same rows */
+		struct disk_row par[32];
+		int rp = disktable_collect(root, d, n, par, 32);
+
+		CHECK_INT(rp, r);
+		disktable_fill(root, par, rp, 1);
+		CHECK(!memcmp(par, rows, sizeof(rows[0]) * (size_t)r));
+
+		/* a probe that dies or never ends is "?", and we go on */
+		probe_dies = "sdc1";
+		probe_hangs = "sda";
+		rp = disktable_collect(root, d, n, par, 32);
+		disktable_fill(root, par, rp, 1);
+		CHECK_STR(par[0].fs.type, "?");
+		CHECK_STR(par[3].fs.type, "?");
+		CHECK_STR(par[3].fs.mounted, "/media/my disk");
+		CHECK_STR(par[2].fs.type, rows[2].fs.type);
+		probe_dies = probe_hangs = NULL;
 	}
 	fakeroot_free(root);
 }
