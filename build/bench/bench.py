@@ -98,7 +98,10 @@ def boot(name, args, pattern, mem=512, timeout=240, after=None):
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
                           timeout=timeout, dimensions=(50, 200))
     try:
-        child.expect(pattern)
+        # a panic (too little memory for the kernel or the initramfs) fails
+        # at once instead of waiting for the timeout
+        if child.expect([pattern, r"Kernel panic - not syncing"]) == 1:
+            return None, None
         took = time.monotonic() - t0
         result = after(child) if after else None
         return took, result
@@ -133,6 +136,12 @@ def lifeboat_timeline(child):
             ms["prompt"] = t
         if what.startswith("net: eth0"):
             ms["network lease"] = t
+        m = re.match(r"init: disks: \d+ found in (\d+) ms", what)
+        if m:
+            ms["disk step"] = int(m.group(1))
+        m = re.match(r"init: disk table probed in (\d+) ms", what)
+        if m:
+            ms["disk table"] = int(m.group(1))
     return ms
 
 
@@ -306,6 +315,10 @@ def main():
             md.append("| firmware + kernel (guest uptime at /init) | %.0f |" % start)
         if prompt is not None and start is not None:
             md.append("| /init: start to prompt (includes the bounded disk wait) | %.0f |" % (prompt - start))
+        for key, what in (("disk step", "of which: disks named, slots checked, medium found"),
+                          ("disk table", "of which: the banner's disk table (libblkid, a disk a child)")):
+            if mid(key) is not None:
+                md.append("| %s | %.0f |" % (what, mid(key)))
         if lease is not None:
             md.append("| network lease (guest uptime) | %.0f |" % lease)
         if ssh:
