@@ -180,7 +180,8 @@ check: check-deps lint unit fuzz-regress boot
 # (.clang-tidy). applets/ needs the util-linux headers of the component build;
 # without them only its format is checked.
 LINT_C := $(sort $(wildcard init/*.c tests/unit/*.c tests/fuzz/*.c))
-LINT_FORMAT := $(sort $(wildcard init/*.[ch] applets/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch]))
+LINT_FORMAT := $(sort $(wildcard init/*.[ch] applets/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
+	build/components/*.c))
 LINT_INC := -Iinit -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
 lint:
 	@echo "LINT clang-format"
@@ -189,6 +190,10 @@ lint:
 	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
 		-D_GNU_SOURCE -Iinit -Itests/unit $(LINT_C) $(wildcard applets/*.c)
+	@# the multi-call dispatcher is built with its name and a generated table (lib.sh)
+	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
+		--suppress=variableScope --inline-suppr --error-exitcode=1 \
+		-D_GNU_SOURCE -DMULTICALL_NAME='"multicall"' build/components/multicall.c
 	@echo "LINT clang-tidy"
 	@files="$(LINT_C)"; \
 	if [ -e $(UL)/include/libmount/libmount.h ]; then \

@@ -17,9 +17,8 @@ row "initramfs cpio.zst (as built in)" "$(stat -c %s "$b/kernel/lifeboat-initram
 row "kernel alone (bzImage minus initramfs)" "$(( $(stat -c %s "$out/vmlinuz") - $(stat -c %s "$b/kernel/lifeboat-initramfs.cpio.zst") ))"
 echo
 printf '%-40s %12s\n' "component (in the initramfs)" "bytes"
-for f in /init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsck /sbin/mke2fs \
-	/sbin/tune2fs /sbin/resize2fs /sbin/debugfs /sbin/dumpe2fs /bin/lsblk /sbin/blkid /bin/findmnt \
-	/sbin/fdisk /sbin/sfdisk /sbin/wipefs /usr/bin/lifeboat; do
+for f in /init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsprogs \
+	/sbin/util-linux /usr/bin/lifeboat; do
 	src=$(awk -v p="$f" '$1 == "file" && $2 == p { print $3 }' "$b/initramfs.list")
 	[ -n "$src" ] && row "$f" "$(stat -c %s "$src")"
 done

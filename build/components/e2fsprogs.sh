@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Static musl e2fsprogs (BUILD-NOTES section 4).
 #   build/components/e2fsprogs.sh SRC BUILD STAGE
-# Installs into STAGE/sbin: e2fsck (+ fsck.ext2/3/4), mke2fs (+ mkfs.ext2/3/4),
-# tune2fs (+ e2label), resize2fs, debugfs, dumpe2fs; and STAGE/etc/mke2fs.conf.
-# Each binary carries its own copy of libext2fs (there is no multicall build).
+# Installs STAGE/sbin/e2fsprogs, one static binary (lib.sh's multicall_link)
+# holding e2fsck, mke2fs, tune2fs, resize2fs, debugfs and dumpe2fs with one
+# copy of libext2fs and musl, and as links to it in STAGE/sbin: those six,
+# fsck.ext2/3/4, mkfs.ext2/3/4, e2label; and STAGE/etc/mke2fs.conf.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" e2fsprogs "$@"
 
@@ -23,26 +24,51 @@ for h in HAVE_LINUX_FD_H HAVE_LINUX_LOOP_H HAVE_LINUX_FSMAP_H HAVE_LINUX_FALLOC_
 done
 
 msg "building (-j$JOBS)"
-if ! { make -C "$b" -j"$JOBS" libs && make -C "$b" -j"$JOBS" progs; } >"$BUILD/build.log" 2>&1; then
+# V=1: the link commands in the log name each program's objects (multicall_link).
+if ! { make -C "$b" -j"$JOBS" V=1 libs && make -C "$b" -j"$JOBS" V=1 progs; } >"$BUILD/build.log" 2>&1; then
 	grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2
 	die "build failed (log: $BUILD/build.log)"
 fi
 
-install_bin "$b/e2fsck/e2fsck" sbin/e2fsck
-install_bin "$b/misc/mke2fs" sbin/mke2fs
-install_bin "$b/misc/tune2fs" sbin/tune2fs
-install_bin "$b/resize/resize2fs" sbin/resize2fs
-install_bin "$b/debugfs/debugfs" sbin/debugfs
-install_bin "$b/misc/dumpe2fs" sbin/dumpe2fs
-for t in ext2 ext3 ext4; do
-	install_link sbin/e2fsck "sbin/fsck.$t"
-	install_link sbin/mke2fs "sbin/mkfs.$t"
+msg "linking the multi-call binary"
+multicall_link "$BUILD/e2fsprogs" "$BUILD/build.log" \
+	"$b/e2fsck:e2fsck:fsck.ext2:fsck.ext3:fsck.ext4" \
+	"$b/misc:mke2fs:mkfs.ext2:mkfs.ext3:mkfs.ext4" \
+	"$b/misc:tune2fs:e2label" \
+	"$b/resize:resize2fs" \
+	"$b/debugfs:debugfs" \
+	"$b/misc:dumpe2fs"
+install_bin "$BUILD/e2fsprogs" sbin/e2fsprogs
+for p in e2fsck fsck.ext2 fsck.ext3 fsck.ext4 mke2fs mkfs.ext2 mkfs.ext3 mkfs.ext4 \
+	tune2fs e2label resize2fs debugfs dumpe2fs; do
+	install_link sbin/e2fsprogs "sbin/$p"
 done
-install_link sbin/tune2fs sbin/e2label
 
 mkdir -p "$STAGE/etc"
 install -m 644 "$b/misc/mke2fs.conf" "$STAGE/etc/mke2fs.conf"
 clamp_up "$STAGE/etc/mke2fs.conf"
 
-"$STAGE/sbin/e2fsck" -V >/dev/null 2>&1 || die "e2fsck -V does not run"
-msg "installed $(cd "$STAGE/sbin" && for f in e2fsck mke2fs tune2fs resize2fs debugfs dumpe2fs; do printf '%s=%s ' $f "$(stat -c %s $f)"; done)"
+# Each name must run its own program, with argv[0] as given: mkfs.ext3 takes
+# the filesystem type and e2label its job from it.
+t=$BUILD/check
+rm -rf "$t"
+mkdir -p "$t"
+img=$t/fs.img
+run() { "$STAGE/sbin/$1" "${@:2}" >"$t/out" 2>&1 || die "$* failed: $(cat "$t/out")"; }
+expect() { grep -q -- "$1" "$t/out" || die "$2 printed no '$1': $(cat "$t/out")"; }
+run e2fsck -V && expect "^e2fsck 1\." "e2fsck -V"
+run fsck.ext4 -V && expect "^e2fsck 1\." "fsck.ext4 -V"
+run mke2fs -V && expect "^mke2fs 1\." "mke2fs -V"
+run debugfs -V && expect "^debugfs 1\." "debugfs -V"
+run dumpe2fs -V && expect "^dumpe2fs 1\." "dumpe2fs -V"
+truncate -s 8M "$img"
+MKE2FS_CONFIG=$STAGE/etc/mke2fs.conf run mkfs.ext3 -q -F -L lifeboat "$img" 4M
+run dumpe2fs -h "$img" && expect "has_journal" "dumpe2fs -h of a new ext3 (mkfs.ext3)"
+! grep -q extent "$t/out" || die "mkfs.ext3 made an ext4 filesystem (argv[0] lost?): $(cat "$t/out")"
+run e2label "$img" && expect "^lifeboat\$" "e2label"
+run tune2fs -L rescue "$img" && expect "^tune2fs 1\." "tune2fs -L"
+run fsck.ext4 -fn "$img" && expect "^rescue: " "fsck.ext4 -fn"
+run resize2fs "$img" && expect "is now 8192 (1k) blocks long" "resize2fs"
+run debugfs -R stats "$img" && expect "Block count: *8192" "debugfs -R stats"
+rm -rf "$t"
+msg "installed sbin/e2fsprogs=$(stat -c %s "$STAGE/sbin/e2fsprogs")"

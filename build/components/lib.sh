@@ -88,3 +88,75 @@ install_link() {
 	ln -s "$rel" "$STAGE/$link"
 	clamp_up "$STAGE/$link"
 }
+
+# link_line LOG PROG: the one command in LOG (a verbose build log) that links
+# PROG (`... -o PROG ...`; for libtool its "libtool: link:" line, not the
+# --mode=link call). Dies unless there is exactly one.
+link_line() {
+	local log=$1 prog=$2 lines n
+	lines=$(awk -v p="$prog" 'index($0, "--mode=link") == 0 {
+		for (i = 1; i < NF; i++) if ($i == "-o" && $(i + 1) == p) { print; next }
+	}' "$log")
+	n=$(printf '%s' "$lines" | grep -c '^' || true)
+	[ "$n" = 1 ] || die "found $n commands linking $prog in $log, not 1 (built verbosely, V=1?)"
+	printf '%s\n' "$lines"
+}
+
+# multicall_link OUT LOG SPEC...: one static binary OUT for several programs
+# of a package, so that the package's libraries and musl are in the image once.
+# SPEC is DIR:PROG[:ALIAS...]: PROG was linked in DIR (relative object and library
+# paths are relative to it) by the command link_line finds in LOG. Each
+# program's own objects become one object with main renamed PROG_main and all
+# else local, so programs defining the same names cannot clash; then
+# multicall.c (dispatching on argv[0]: PROG and each ALIAS, see there) is
+# linked with all of them and the union of their libraries, once.
+multicall_link() {
+	local out=$1 log=$2 name mc spec dir prog tok line globals
+	local -a rest toks objs libs=() progobjs=()
+	local -A seen=()
+	shift 2
+	name=$(basename "$out")
+	mc=$BUILD/multicall
+	rm -rf "$mc"
+	mkdir -p "$mc"
+	for spec in "$@"; do
+		IFS=: read -ra rest <<<"$spec"
+		dir=${rest[0]} prog=${rest[1]}
+		if [ -z "$prog" ] || [ ! -d "$dir" ]; then die "multicall_link: bad spec $spec"; fi
+		line=$(link_line "$log" "$prog") || exit 1
+		objs=()
+		read -ra toks <<<"$line"
+		for tok in "${toks[@]}"; do
+			case $tok in
+			/*) ;;
+			*.o | *.a) tok=$dir/$tok ;;
+			esac
+			case $tok in
+			*.o) [ -f "$tok" ] || die "$prog's object $tok is missing"
+				objs+=("$tok") ;;
+			*.a) [ -f "$tok" ] || die "$prog's library $tok is missing"
+				tok=$(realpath "$tok") ;;&
+			*.a | -l*) [ -n "${seen[$tok]:-}" ] || { seen[$tok]=1; libs+=("$tok"); } ;;
+			esac
+		done
+		[ ${#objs[@]} -gt 0 ] || die "no objects in the command linking $prog: $line"
+		ld -r -o "$mc/$prog.o" "${objs[@]}"
+		globals=$(nm -g --defined-only "$mc/$prog.o" | awk 'NF == 3 { print $3 }')
+		grep -qx main <<<"$globals" || die "$prog's objects define no main: ${objs[*]}"
+		! grep -qx "${prog}_main" <<<"$globals" || die "$prog's objects already define ${prog}_main"
+		objcopy --redefine-sym "main=${prog}_main" --keep-global-symbol="${prog}_main" "$mc/$prog.o"
+		globals=$(nm -g --defined-only "$mc/$prog.o" | awk 'NF == 3 { print $3 }')
+		[ "$globals" = "${prog}_main" ] || die "$mc/$prog.o still exports more than ${prog}_main: $globals"
+		progobjs+=("$mc/$prog.o")
+		echo "MULTICALL_PROG($prog)" >>"$mc/multicall_progs.h"
+		for tok in "${rest[@]:1}"; do echo "MULTICALL_ALIAS(\"$tok\", $prog)" >>"$mc/multicall_progs.h"; done
+		msg "multicall: $prog from ${#objs[@]} objects"
+	done
+	# shellcheck disable=SC2086 # CC and CFLAGS_COMMON are lists of words
+	$CC $CFLAGS_COMMON -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
+		-c "$COMP_DIR/multicall.c" -o "$mc/multicall.o"
+	$CC -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" \
+		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
+		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
+	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename | tr '\n' ' ')"
+}

@@ -10,8 +10,10 @@
 #        t.c -LBUILD/prefix/lib -lmount -lblkid
 # The libraries are configured for the target's paths (--prefix=/usr: /etc/fstab,
 # /run/mount, /etc/blkid.conf), not for BUILD/prefix.
-# Programs: STAGE/sbin/{blkid,fdisk,sfdisk,wipefs}, STAGE/bin/{lsblk,findmnt}
-# (replacing busybox's blkid and fdisk links).
+# Programs: STAGE/sbin/util-linux, one static binary (lib.sh's multicall_link)
+# holding blkid, fdisk, sfdisk, wipefs, lsblk and findmnt with one copy of the
+# libraries and musl; links to it: STAGE/sbin/{blkid,fdisk,sfdisk,wipefs},
+# STAGE/bin/{lsblk,findmnt} (replacing busybox's blkid and fdisk links).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" util-linux "$@"
 
@@ -38,7 +40,8 @@ msg "configuring"
 progs="lsblk findmnt blkid sfdisk fdisk wipefs"
 msg "building $progs and the libraries (-j$JOBS)"
 # -all-static is libtool's flag for fully static programs (not for configure).
-make -C "$b" -j"$JOBS" LDFLAGS=-all-static $progs libmount.la libblkid.la >"$BUILD/build.log" 2>&1 ||
+# V=1: the link commands in the log name each program's objects (multicall_link).
+make -C "$b" -j"$JOBS" V=1 LDFLAGS=-all-static $progs libmount.la libblkid.la >"$BUILD/build.log" 2>&1 ||
 	{ grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2; die "build failed (log: $BUILD/build.log)"; }
 
 msg "installing the libraries into $prefix"
@@ -60,8 +63,13 @@ for f in lib/libmount.a lib/libblkid.a include/libmount/libmount.h include/blkid
 	[ -r "$prefix/$f" ] || die "missing $prefix/$f"
 done
 
-for p in blkid fdisk sfdisk wipefs; do install_bin "$b/$p" "sbin/$p"; done
-for p in lsblk findmnt; do install_bin "$b/$p" "bin/$p"; done
+msg "linking the multi-call binary"
+spec=()
+for p in $progs; do spec+=("$b:$p"); done
+multicall_link "$BUILD/util-linux" "$BUILD/build.log" "${spec[@]}"
+install_bin "$BUILD/util-linux" sbin/util-linux
+for p in blkid fdisk sfdisk wipefs; do install_link sbin/util-linux "sbin/$p"; done
+for p in lsblk findmnt; do install_link sbin/util-linux "bin/$p"; done
 # Only one copy of each: drop busybox links of the same name elsewhere on PATH.
 for p in blkid fdisk sfdisk wipefs lsblk findmnt; do
 	for d in bin sbin usr/bin usr/sbin; do
@@ -69,5 +77,21 @@ for p in blkid fdisk sfdisk wipefs lsblk findmnt; do
 		if [ -L "$f" ] && [ "$(basename "$(readlink "$f")")" = busybox ]; then rm -f "$f" && clamp "$STAGE/$d"; fi
 	done
 done
+# Each name must run its own program: "--help" names the program by argv[0]
+# in every one of them, so look for a line only that program's help has.
+names="sbin/blkid sbin/fdisk sbin/sfdisk sbin/wipefs bin/lsblk bin/findmnt"
+for check in "blkid|--probe" "fdisk|change partition table" "sfdisk|--dump" "wipefs|Wipe signatures from a device" \
+	"lsblk|List information about block devices" "findmnt|Find a (mounted) filesystem"; do
+	p=${check%%|*} want=${check#*|} n=0
+	for q in $names; do
+		out=$("$STAGE/$q" --help 2>&1) || die "$q --help failed: $out"
+		if grep -q -- "$want" <<<"$out"; then
+			n=$((n + 1))
+		elif [ "${q#*/}" = "$p" ]; then
+			die "$q --help does not say '$want' (not $p?): $out"
+		fi
+	done
+	[ $n = 1 ] || die "'$want' is in the help of $n programs, so it does not tell $p apart"
+done
 "$STAGE/sbin/blkid" -V >/dev/null || die "blkid -V does not run"
-msg "installed $(cd "$STAGE" && for f in sbin/blkid sbin/fdisk sbin/sfdisk sbin/wipefs bin/lsblk bin/findmnt; do printf '%s=%s ' "${f#*/}" "$(stat -c %s $f)"; done)"
+msg "installed sbin/util-linux=$(stat -c %s "$STAGE/sbin/util-linux")"

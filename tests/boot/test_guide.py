@@ -230,6 +230,65 @@ def test_format_copy_resize(vm_factory, tmp_path):
     assert vm.poweroff() == 0
 
 
+# Every name of the two multi-call binaries (build/components/multicall.c)
+# and what only that program prints: a name that runs the wrong program fails.
+# util-linux's messages name whatever argv[0] says, so its markers are lines
+# of one program's --help; e2fsprogs' version banners name the program.
+TOOL_NAMES = [
+    ("e2fsck -V", 0, "e2fsck 1."),
+    ("fsck.ext2 -V", 0, "e2fsck 1."),
+    ("fsck.ext3 -V", 0, "e2fsck 1."),
+    ("fsck.ext4 -V", 0, "e2fsck 1."),
+    ("mke2fs -V", 0, "mke2fs 1."),
+    ("mkfs.ext2 -V", 0, "mke2fs 1."),
+    ("mkfs.ext3 -V", 0, "mke2fs 1."),
+    ("mkfs.ext4 -V", 0, "mke2fs 1."),
+    ("tune2fs", 1, "tune2fs 1."),
+    ("e2label", 1, "Usage: e2label device [newlabel]"),
+    ("resize2fs", 1, "resize2fs 1."),
+    ("debugfs -V", 0, "debugfs 1."),
+    ("dumpe2fs -V", 0, "dumpe2fs 1."),
+    ("blkid -V", 0, "blkid from util-linux 2.38.1  (libblkid"),
+    ("fdisk --help", 0, "change partition table"),
+    ("sfdisk --help", 0, "--dump"),
+    ("wipefs --help", 0, "Wipe signatures from a device"),
+    ("lsblk --help", 0, "List information about block devices"),
+    ("findmnt --help", 0, "Find a (mounted) filesystem"),
+]
+
+
+def test_every_e2fsprogs_and_util_linux_name_runs_its_program(vm_factory, tmp_path):
+    vm = booted(vm_factory, [Disk(make_disk(str(tmp_path / "d.img"), 64), 1)], nic=None)
+    for cmd, want_rc, marker in TOOL_NAMES:
+        out, rc = vm.run(cmd + " 2>&1")
+        assert rc == want_rc and marker in out, (cmd, rc, out)
+        others = [c for c, _, m in TOOL_NAMES if m == marker]
+        assert cmd in others and all(m not in out for c, _, m in TOOL_NAMES
+                                     if c not in others), (cmd, out)
+    for name in ("lsblk", "findmnt", "sfdisk", "wipefs", "fdisk"):
+        assert vm.ok(name + " --version") == name + " from util-linux 2.38.1"
+    # argv[0] reaches the program: mkfs.TYPE makes TYPE, e2label is tune2fs -L
+    for fs in ("ext2", "ext3", "ext4"):
+        vm.ok("mkfs.%s -q -F /dev/sdb" % fs)
+        assert vm.ok("blkid -s TYPE -o value /dev/sdb") == fs
+        vm.ok("fsck.%s -fn /dev/sdb" % fs)
+    vm.ok("e2label /dev/sdb spare")
+    assert vm.ok("e2label /dev/sdb") == "spare"
+    assert "Filesystem volume name:   spare" in vm.ok("tune2fs -l /dev/sdb")
+    assert "sdb" in vm.ok("lsblk -dno NAME").split("\n")
+    assert vm.ok("findmnt -no TARGET /proc") == "/proc"
+    # the binaries themselves: PROG as the first argument, usage (100) otherwise
+    out = vm.ok("e2fsprogs debugfs -R stats /dev/sdb 2>/dev/null | cat")  # no pager
+    assert "Filesystem volume name:   spare" in out, out
+    assert vm.ok("util-linux wipefs --version") == "wipefs from util-linux 2.38.1"
+    for binary in ("e2fsprogs", "util-linux"):
+        out, rc = vm.run(binary)
+        assert rc == 100 and "PROG is one of:" in out, out
+        out, rc = vm.run("ln -sf /sbin/%s /tmp/frob && /tmp/frob" % binary)
+        assert rc == 100 and "%s: no program called 'frob' in here" % binary in out, out
+    assert vm.poweroff() == 0
+
+
 def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
     linux = str(tmp_path / "linux.img")
     make_disk(linux, 32)
