@@ -117,7 +117,8 @@ static int step_options_file(struct lb_context *ctx)
 /*
  * In order; the consoles get their shells right after the last step, so
  * nothing here may wait for long: the disk wait is bounded (steps.c), the
- * network and SSH run in the background.
+ * disk table's probes too (disktable.c), the network and SSH run in the
+ * background.
  */
 const struct boot_step boot_steps[] = {
 	{ "early filesystems", step_filesystems },
@@ -128,9 +129,10 @@ const struct boot_step boot_steps[] = {
 	{ "hostname", step_hostname },
 	{ "options file", step_options_file },
 	{ "disks", step_disks },
+	/* before the network: its children would slow the probes down */
+	{ "disk table", step_disk_table },
 	{ "network", step_network },
 	{ "ssh", step_ssh },
-	{ "disk table", step_disk_table },
 	{ NULL, NULL },
 };
 

@@ -135,7 +135,6 @@ int step_disks(struct lb_context *ctx)
 	return rc;
 }
 
-/* After the network has started: its lease is on the way meanwhile. */
 int step_disk_table(struct lb_context *ctx)
 {
 	int64_t start = now_ms();
