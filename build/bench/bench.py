@@ -8,7 +8,7 @@ systems (round robin) so that a noisy machine hurts them alike; medians and
 ratios are reported. Writes out/bench/results.md and out/bench/boot.svg.
 Targets are benchmarks, not tests: a missed one is reported, not failed.
 
-Environment: BENCH_RUNS (default 3), BENCH_MEMORY=0 skips the memory search.
+Environment: BENCH_RUNS (default 5), BENCH_MEMORY=0 skips the memory search.
 """
 import glob
 import os
