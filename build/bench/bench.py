@@ -329,8 +329,11 @@ def main():
         for n, v in mem.items():
             md.append("| %s | %s |" % (n, v if v else "did not boot at 1024"))
     md += ["", "## Sizes", "", "```", sizes.rstrip(), "```"]
+    md += ["", "## Build times (recorded by the last clean builds)", ""]
     if timing:
-        md += ["", "## Build times (recorded by the last clean builds)", "", "```", timing.rstrip(), "```"]
+        md += ["```", timing.rstrip(), "```"]
+    else:
+        md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
