@@ -222,6 +222,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 			close(pfd[i].fd);
 			pfd[i].fd = -1;
 			left--;
+			ready--;
 			while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
 				;
 		}
