@@ -48,10 +48,10 @@ char banner_network[160];
 
 static char *cached_disks;
 
-void banner_cache_disks(const char *root)
+void banner_cache_disks(const char *root, const struct disk *disks, int n)
 {
 	banner_forget_disks();
-	cached_disks = disktable_text(root, banner_medium_id);
+	cached_disks = disktable_text(root, disks, n);
 }
 
 void banner_forget_disks(void)

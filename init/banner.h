@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "disks.h"
+
 #ifndef LIFEBOAT_VERSION
 #define LIFEBOAT_VERSION "dev"
 #endif
@@ -32,7 +34,7 @@ void banner_disks_at(FILE *out, const char *root);
  * Probe the table once (in parallel) for the first shells of the boot, so
  * that every console prints the same text without probing again.
  */
-void banner_cache_disks(const char *root);
+void banner_cache_disks(const char *root, const struct disk *disks, int n);
 /* Back to probing at each banner (a shell exited: things may have changed). */
 void banner_forget_disks(void);
 

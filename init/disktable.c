@@ -305,15 +305,12 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	}
 }
 
-static void table(FILE *out, const char *root, const char *medium_id,
+static void table(FILE *out, const char *root, const struct disk *disks, int n,
 		  int parallel)
 {
-	static struct disk disks[MAX_DISKS];
 	static struct disk_row rows[MAX_DISKS * 4];
-	int n, r;
+	int r;
 
-	n = disks_scan(root, disks, MAX_DISKS);
-	disks_mark_medium(root, disks, n, medium_id);
 	r = disktable_collect(root, disks, n, rows, MAX_DISKS * 4);
 	disktable_fill(root, rows, r, parallel);
 	disktable_format(out, rows, r);
@@ -321,10 +318,14 @@ static void table(FILE *out, const char *root, const char *medium_id,
 
 void disktable_print(FILE *out, const char *root, const char *medium_id)
 {
-	table(out, root, medium_id, 0);
+	static struct disk disks[MAX_DISKS];
+	int n = disks_scan(root, disks, MAX_DISKS);
+
+	disks_mark_medium(root, disks, n, medium_id);
+	table(out, root, disks, n, 0);
 }
 
-char *disktable_text(const char *root, const char *medium_id)
+char *disktable_text(const char *root, const struct disk *disks, int n)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -332,7 +333,7 @@ char *disktable_text(const char *root, const char *medium_id)
 
 	if (!f)
 		return NULL;
-	table(f, root, medium_id, 1);
+	table(f, root, disks, n, 1);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

@@ -56,7 +56,10 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 /* Scan, mark the medium, probe and print: the banner's and lifeboat's table. */
 void disktable_print(FILE *out, const char *root, const char *medium_id);
 
-/* The same table as a malloc'd string, probed in parallel (NULL on error). */
-char *disktable_text(const char *root, const char *medium_id);
+/*
+ * The table of disks already scanned and marked (the disk step's), as a
+ * malloc'd string, probed in parallel (NULL on error).
+ */
+char *disktable_text(const char *root, const struct disk *disks, int n);
 
 #endif

@@ -94,9 +94,12 @@ static int set_readonly(const char *root, const struct disk *d)
 	return rc;
 }
 
+/* The disk step's scan, for the disk table step: scanned once a boot. */
+static struct disk disks[MAX_DISKS];
+static int disk_count;
+
 int step_disks(struct lb_context *ctx)
 {
-	static struct disk disks[MAX_DISKS];
 	int64_t start = now_ms();
 	int pending, n, rc = 0;
 
@@ -125,10 +128,14 @@ int step_disks(struct lb_context *ctx)
 			lb_warn("the Lifeboat medium is %s, not sdh: its slot "
 				"name is in use by the machine's disks",
 				d->name);
-		if (ctx->opts.readonly && !(d->flags & DISK_MEDIUM) &&
-		    set_readonly(ctx->root, d) < 0)
-			rc = -1;
+		if (ctx->opts.readonly && !(d->flags & DISK_MEDIUM)) {
+			if (set_readonly(ctx->root, d) < 0)
+				rc = -1;
+			else
+				disks[i].flags |= DISK_READONLY;
+		}
 	}
+	disk_count = n;
 	lb_info("disks: %d found in %lld ms%s", n,
 		(long long)(now_ms() - start),
 		ctx->opts.readonly ? ", set read-only" : "");
@@ -139,7 +146,7 @@ int step_disk_table(struct lb_context *ctx)
 {
 	int64_t start = now_ms();
 
-	banner_cache_disks(ctx->root);
+	banner_cache_disks(ctx->root, disks, disk_count);
 	lb_info("disk table probed in %lld ms", (long long)(now_ms() - start));
 	return 0;
 }

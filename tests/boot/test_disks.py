@@ -139,7 +139,12 @@ def test_readonly_option(vm_factory, tmp_path):
     disks = slot_disks(tmp_path, [0, 1])
     subprocess.run(["mkfs.ext4", "-q", "-F", disks[0].path], check=True)
     before = sha256(disks[0].path)
-    vm = vm_factory(boot="kernel", disks=disks, append="readonly", nic=None).up()
+    vm = vm_factory(boot="kernel", disks=disks, append="readonly", nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    # the banner's table (scanned before the disks were set read-only) says so
+    vm.expect(r"sda\s+0\s.*read-only", 10)
+    vm.expect(r"sdb\s+1\s.*read-only", 10)
+    vm.wait_boot_prompt()
     assert vm.ok("cat /sys/block/sda/ro") == "1"
     assert vm.ok("blockdev --getro /dev/sdb") == "1"
     out, rc = vm.run("dd if=/dev/zero of=/dev/sda bs=512 count=1 conv=fsync")
