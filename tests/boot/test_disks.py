@@ -141,9 +141,10 @@ def test_readonly_option(vm_factory, tmp_path):
     before = sha256(disks[0].path)
     vm = vm_factory(boot="kernel", disks=disks, append="readonly", nic=None).start()
     vm.expect("Welcome to Lifeboat!", 120)
-    # the banner's table (scanned before the disks were set read-only) says so
-    vm.expect(r"sda\s+0\s.*read-only", 10)
-    vm.expect(r"sdb\s+1\s.*read-only", 10)
+    # the banner's table (scanned before the disks were set read-only) says
+    # so; [^\n], not ".": pexpect matches with DOTALL
+    vm.expect(r"sda +0 [^\n]*read-only", 10)
+    vm.expect(r"sdb +1 [^\n]*read-only", 10)
     vm.wait_boot_prompt()
     assert vm.ok("cat /sys/block/sda/ro") == "1"
     assert vm.ok("blockdev --getro /dev/sdb") == "1"
