@@ -38,7 +38,8 @@ CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror
 PINS := $(wildcard build/pins/*.pin)
-COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
+COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config \
+	$(filter-out build/patches/linux/%,$(wildcard build/patches/*/*.patch))
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
 .PHONY: FORCE all image deps check-deps run check unit boot size bench lint fuzz fuzz-regress \

@@ -35,8 +35,14 @@ int diskarg_parse(const char *arg, struct diskarg *d)
 	}
 	memset(d, 0, sizeof(*d));
 	strcpy(d->name, name);
-	snprintf(d->dev, sizeof(d->dev), "/dev/%s", name);
-	snprintf(d->media, sizeof(d->media), "/media/%s", name);
+	/* cannot be cut: the name fits d->name, and these are larger */
+	if (snprintf(d->dev, sizeof(d->dev), "/dev/%s", name) >=
+		    (int)sizeof(d->dev) ||
+	    snprintf(d->media, sizeof(d->media), "/media/%s", name) >=
+		    (int)sizeof(d->media)) {
+		fprintf(stderr, "lifeboat: '%s': name too long\n", arg);
+		return EXIT_USAGE;
+	}
 	if (stat(d->dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		fprintf(stderr,
 			"lifeboat: no such disk: %s (lifeboat disks lists "
@@ -57,8 +63,10 @@ int diskarg_mounted(const struct diskarg *d, char *where, size_t len)
 	if (!tb)
 		return -1;
 	fs = mnt_table_find_devno(tb, d->devno, MNT_ITER_FORWARD);
-	if (fs && where)
-		snprintf(where, len, "%s", mnt_fs_get_target(fs));
+	/* a mount point too long for where is said as not known */
+	if (fs && where &&
+	    snprintf(where, len, "%s", mnt_fs_get_target(fs)) >= (int)len)
+		where[0] = '\0';
 	mnt_unref_table(tb);
 	return fs != NULL;
 }

@@ -104,19 +104,6 @@ void tty_make_sane(struct termios *t)
 		     IEXTEN;
 }
 
-void child_reset(void)
-{
-	sigset_t none;
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* -1000 is for PID 1 only; a runaway rescue job may be killed */
-	write_text("/proc/self/oom_score_adj", "0\n", 0644);
-}
-
 static int open_tty(const char *name)
 {
 	char path[64];
@@ -145,7 +132,10 @@ _Noreturn void console_exec_shell(const char *name)
 	struct termios t;
 	int fd;
 
-	child_reset();
+	if (child_reset() < 0)
+		lb_warn("cannot reset the OOM score of the shell on %s: %s; "
+			"it starts protected like PID 1",
+			name, strerror(errno));
 	snprintf(term, sizeof(term), "TERM=%s", console_term(name));
 	setsid();
 	fd = open_tty(name);

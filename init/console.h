@@ -33,12 +33,6 @@ const char *console_term(const char *name);
 void tty_make_sane(struct termios *t);
 
 /*
- * In a child of PID 1: reset the signal mask and dispositions and the OOM
- * score that PID 1 keeps for itself. Every child must call it before exec.
- */
-void child_reset(void);
-
-/*
  * In a freshly forked child: own session, name as controlling tty on fds
  * 0-2, the banner, then exec /bin/sh -l as root. Never returns.
  */

@@ -273,11 +273,24 @@ int disks_has_medium_id(const char *root, const char *name, const char *id)
 void disks_mark_medium(const char *root, struct disk *disks, int n,
 		       const char *medium_id)
 {
-	int i;
+	int i, medium = -1;
 
-	for (i = 0; i < n; i++) {
-		if (disks[i].bytes &&
+	/*
+	 * The medium's slot first: there, one read settles it. The label is
+	 * public (anyone can copy the ISO onto a disk), so a copy elsewhere is
+	 * the medium only when the slot does not hold it, and only one disk
+	 * ever is.
+	 */
+	for (i = 0; i < n; i++)
+		if (disks[i].slot == MEDIUM_SLOT && disks[i].bytes &&
 		    disks_has_medium_id(root, disks[i].name, medium_id))
+			medium = i;
+	for (i = 0; medium < 0 && i < n; i++)
+		if (disks[i].slot != MEDIUM_SLOT && disks[i].bytes &&
+		    disks_has_medium_id(root, disks[i].name, medium_id))
+			medium = i;
+	for (i = 0; i < n; i++) {
+		if (i == medium)
 			disks[i].flags |= DISK_MEDIUM;
 		else if (disks[i].slot == MEDIUM_SLOT)
 			disks[i].flags |= DISK_FOREIGN_7;

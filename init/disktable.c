@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disktable.h"
 #include "banner.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -187,6 +188,8 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 			struct disk_fs fs;
 
 			close(p[0]);
+			/* PID 1's OOM shield and blocked signals are not for it */
+			(void)child_reset();
 			disktable_probe(root, rows[i].name, &fs);
 			_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 :
 									   1);

@@ -8,6 +8,7 @@
 #include "boot.h"
 #include "console.h"
 #include "log.h"
+#include "options.h"
 #include "shutdown.h"
 #include "supervise.h"
 #include "util.h"
@@ -125,8 +126,10 @@ int main(void)
 	ctx.ops = &sys_real;
 	/*
 	 * The kernel hands every unknown name=value of the boot line to init
-	 * as an environment variable, passwd= included: no child inherits it.
+	 * as an environment variable, passwd= included: /proc/1/environ shows
+	 * its bytes, so they are overwritten, and no child inherits it.
 	 */
+	options_scrub_secrets(environ);
 	environ = clean_env;
 	umask(022);
 	if (chdir("/") < 0)

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,8 +16,9 @@
 
 static void set_err(char *err, size_t len, const char *what, const char *v)
 {
-	snprintf(err, len, "%s '%.40s'%s", what, v,
-		 strlen(v) > 40 ? "..." : "");
+	/* cut on purpose: a garbage value is shown by its start */
+	(void)snprintf(err, len, "%s '%.40s'%s", what, v,
+		       strlen(v) > 40 ? "..." : "");
 }
 
 static int is_ipv4(const char *s)
@@ -177,7 +179,10 @@ int netcfg_write(const struct net_config *c, const char *path)
 	FILE *f;
 
 	/* every field was validated to hold no shell metacharacters */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	f = fopen(tmp, "we");
 	if (!f)
 		return -1;
@@ -204,7 +209,8 @@ int netcfg_interfaces(const char *root, char names[][16], int max)
 	struct dirent *e;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "%s/sys/class/net", root);
+	if (!path_join(path, sizeof(path), root, "/sys/class/net"))
+		return 0;
 	d = opendir(path);
 	if (!d)
 		return 0;
@@ -212,9 +218,9 @@ int netcfg_interfaces(const char *root, char names[][16], int max)
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "lo") ||
 		    strlen(e->d_name) >= 16)
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/class/net/%s/type", root,
-			 e->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
+		if (snprintf(path, sizeof(path), "%s/sys/class/net/%s/type",
+			     root, e->d_name) >= (int)sizeof(path) ||
+		    read_text(path, buf, sizeof(buf)) <= 0)
 			continue;
 		if (atoi(buf) != 1) /* ARPHRD_ETHER */
 			continue;

@@ -32,6 +32,7 @@ struct opt_def {
 	size_t count_offset; /* OPT_LIST: the int counting them */
 	bool (*valid)(const char *value, size_t len);
 	const char *expect; /* what a valid value looks like, for warnings */
+	bool secret; /* never shown in a warning */
 };
 
 static bool valid_hostname(const char *v, size_t len);
@@ -48,6 +49,14 @@ static bool valid_nameserver(const char *v, size_t len);
 		.offset = offsetof(struct lb_options, field),    \
 		.size = sizeof(((struct lb_options *)0)->field), \
 		.valid = check, .expect = what                   \
+	}
+/* A TEXT whose value no warning shows: the console may be shared. */
+#define SECRET(n, field)                                         \
+	{                                                        \
+		.name = n, .kind = OPT_TEXT,                     \
+		.offset = offsetof(struct lb_options, field),    \
+		.size = sizeof(((struct lb_options *)0)->field), \
+		.secret = true                                   \
 	}
 #define LIST(n, field, counter, check, what)                          \
 	{                                                             \
@@ -68,7 +77,7 @@ static const struct opt_def opt_defs[] = {
 	LIST("nameserver", nameservers, nameserver_count, valid_nameserver,
 	     "an IP address"),
 	FLAG("sshd", sshd),
-	TEXT("passwd", passwd, NULL, NULL),
+	SECRET("passwd", passwd),
 	LIST("ssh_key", ssh_keys, ssh_key_count, NULL, NULL),
 	FLAG("lifeboat.debug", debug),
 };
@@ -219,6 +228,11 @@ static void apply(struct parser *p, const struct opt_def *d, const char *val,
 			     d->name);
 		return;
 	}
+	if (d->secret && val && len == 0) {
+		warn(p, "%s= is empty: an empty password is never set; ignored",
+		     d->name);
+		return;
+	}
 	if (!val || len == 0) {
 		warn(p, "%s= needs a value; ignored", d->name);
 		return;
@@ -226,6 +240,10 @@ static void apply(struct parser *p, const struct opt_def *d, const char *val,
 	if (len >= d->size) {
 		warn(p, "%s= is too long (%zu bytes, at most %zu); ignored",
 		     d->name, len, d->size - 1);
+		return;
+	}
+	if (d->secret && has_control_chars(val, len)) {
+		warn(p, "%s= holds control characters; ignored", d->name);
 		return;
 	}
 	if (has_control_chars(val, len) || (d->valid && !d->valid(val, len))) {
@@ -304,6 +322,25 @@ static void parse_one(struct parser *p, const char *s, size_t len)
 		printable(shown, sizeof(shown), name, nlen < 24 ? nlen : 24);
 		warn(p, "'%s%s' is unknown; ignored", shown,
 		     nlen > 24 ? "..." : "");
+	}
+}
+
+void options_scrub_secrets(char **envp)
+{
+	for (; envp && *envp; envp++) {
+		char *eq = strchr(*envp, '=');
+
+		if (!eq)
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+			const char *name = opt_defs[i].name;
+			size_t nlen = strlen(name);
+
+			if (opt_defs[i].secret &&
+			    (size_t)(eq - *envp) == nlen &&
+			    !memcmp(*envp, name, nlen))
+				explicit_bzero(eq + 1, strlen(eq + 1));
+		}
 	}
 }
 

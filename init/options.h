@@ -40,6 +40,13 @@ struct lb_options {
 void options_defaults(struct lb_options *o);
 
 /*
+ * Overwrite in place the values of secret options (passwd=) in an
+ * environment: the kernel hands them to init as environment variables, and
+ * /proc/1/environ shows init's original environment block to anyone.
+ */
+void options_scrub_secrets(char **envp);
+
+/*
  * Parse a kernel command line (as in /proc/cmdline) into o, which should
  * hold the defaults. Never fails: problems are logged as warnings (at most
  * a handful, then a count) and counted in o->warnings, which is returned.

@@ -74,7 +74,7 @@ static void read_medium_id(const char *root)
 		chomp(banner_medium_id);
 }
 
-/* readonly: every disk but the medium read-only at the block layer. */
+/* readonly: every disk but the medium at sdh read-only at the block layer. */
 static int set_readonly(const char *root, const struct disk *d)
 {
 	char path[256];
@@ -128,7 +128,12 @@ int step_disks(struct lb_context *ctx)
 			lb_warn("the Lifeboat medium is %s, not sdh: its slot "
 				"name is in use by the machine's disks",
 				d->name);
-		if (ctx->opts.readonly && !(d->flags & DISK_MEDIUM)) {
+		/*
+		 * Only the medium in its own slot is spared: the label is
+		 * public, and a customer's disk may carry a copy of the ISO.
+		 */
+		if (ctx->opts.readonly &&
+		    !((d->flags & DISK_MEDIUM) && d->slot == MEDIUM_SLOT)) {
 			if (set_readonly(ctx->root, d) < 0)
 				rc = -1;
 			else

@@ -84,7 +84,8 @@ static bool is_below(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && path[n] == '/';
 }
 
-int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max)
+int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max,
+		  int *left)
 {
 	struct umount_step scratch;
 	int usable = 0, skip, n = 0, dropped = 0;
@@ -120,7 +121,10 @@ int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max)
 			p = *end ? end + 1 : end;
 		}
 	}
-	dropped += usable - n;
+	if (left)
+		*left = usable - n;
+	else
+		dropped += usable - n;
 	if (dropped)
 		lb_warn("%d lines of /proc/self/mounts not usable; "
 			"not unmounted",

@@ -17,10 +17,17 @@
 bool path_join(char *buf, size_t size, const char *root, const char *path);
 
 /*
- * Read at most size - 1 bytes of a file into buf and NUL-terminate it.
- * Returns the number of bytes read, or -1 with errno set.
+ * Read a whole file of at most size - 1 bytes into buf and NUL-terminate it.
+ * Returns the number of bytes read, or -1 with errno set: EFBIG when the
+ * file holds more than fits (buf is then empty, never a cut text).
  */
 ssize_t read_text(const char *path, char *buf, size_t size);
+
+/*
+ * Read a whole file of any length into a malloc'd, NUL-terminated buffer
+ * (its length in *len unless NULL); NULL with errno set on failure.
+ */
+char *read_all(const char *path, size_t *len);
 
 /* Write all of s to path (created with mode, truncated); 0 or -1/errno. */
 int write_text(const char *path, const char *s, mode_t mode);
@@ -37,6 +44,13 @@ int64_t now_ms(void);
  * the boot line cannot mess up the console a warning is printed on.
  */
 void printable(char *dst, size_t size, const char *src, size_t len);
+
+/*
+ * In a child of PID 1: reset the signal mask and dispositions and the OOM
+ * score that PID 1 keeps for itself. Every child must call it, before exec
+ * or before work of its own. -1 (errno set) if the OOM score stayed.
+ */
+int child_reset(void);
 
 /* Strip one trailing newline in place. */
 void chomp(char *s);

@@ -47,9 +47,16 @@ fi
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
 
 # copy_src DEST: a private, writable copy of the pristine SRC tree.
+# Then applies build/patches/COMP_NAME/*.patch in order (each says why).
 copy_src() {
+	local p
 	rm -rf "$1"
 	cp -a "$SRC" "$1"
+	for p in "$COMP_DIR/../patches/$COMP_NAME"/*.patch; do
+		[ -e "$p" ] || continue
+		msg "applying $(basename "$p")"
+		patch -s -p1 -d "$1" <"$p" || die "patch $(basename "$p") does not apply"
+	done
 }
 
 # clamp PATH...: mtime of files/links/dirs (not followed) to SOURCE_DATE_EPOCH.

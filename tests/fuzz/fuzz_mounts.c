@@ -48,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_plan(const char *text, int max)
 {
 	static struct umount_step steps[UMOUNT_STEPS_MAX];
-	int n = shutdown_plan(text, steps, max);
+	int n = shutdown_plan(text, steps, max, NULL);
 
 	if (n < 0 || n > max)
 		abort();

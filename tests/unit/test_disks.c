@@ -144,6 +144,24 @@ static void test_scan(void)
 	CHECK(d[0].flags & DISK_MEDIUM);
 	CHECK(!(d[3].flags & DISK_MEDIUM));
 	CHECK(d[3].flags & DISK_FOREIGN_7);
+	/* a copy of the ISO on sda while the medium is at sdh: sdh only */
+	{
+		struct disk two[MAX_DISKS];
+		char from[512], to[512];
+
+		memcpy(two, d, sizeof(two));
+		for (int i = 0; i < n; i++)
+			two[i].flags &= ~(DISK_MEDIUM | DISK_FOREIGN_7);
+		two[3].bytes = 1 << 20;
+		snprintf(from, sizeof(from), "%s/dev/sda", root);
+		snprintf(to, sizeof(to), "%s/dev/sdh", root);
+		CHECK(link(from, to) == 0);
+		disks_mark_medium(root, two, n, "LIFEBOAT_1234ABCD");
+		CHECK(two[3].flags & DISK_MEDIUM);
+		CHECK(!(two[3].flags & DISK_FOREIGN_7));
+		CHECK(!(two[0].flags & DISK_MEDIUM));
+		unlink(to);
+	}
 
 	/* the table: disks, partitions, mount points with escapes */
 	fakeroot_write(root, "/proc/self/mounts",

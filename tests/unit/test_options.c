@@ -137,6 +137,31 @@ static void test_bad_values(void)
 	CHECK_INT(parse("="), 1);
 }
 
+/* passwd=: an empty one is a warning; no warning ever shows its value */
+static void test_secret(void)
+{
+	char env0[] = "passwd=hunter2", env1[] = "ssh_key=k",
+	     env2[] = "passwdx=keep", env3[] = "passwd";
+	char *envp[] = { env0, env1, env2, env3, NULL };
+
+	CHECK_INT(parse("passwd="), 1);
+	CHECK(strstr(log_last(), "passwd= is empty") != NULL);
+	CHECK_STR(o.passwd, "");
+	CHECK_INT(parse("passwd=\"hunter2\x01\""), 1);
+	CHECK(strstr(log_last(), "control characters") != NULL);
+	CHECK(strstr(log_last(), "hunter") == NULL);
+	CHECK_STR(o.passwd, "");
+	CHECK_INT(parse("passwd=s3cret"), 0);
+	CHECK_STR(o.passwd, "s3cret");
+
+	options_scrub_secrets(envp);
+	CHECK(!memcmp(env0, "passwd=\0\0\0\0\0\0\0", sizeof(env0)));
+	CHECK_STR(env1, "ssh_key=k");
+	CHECK_STR(env2, "passwdx=keep");
+	CHECK_STR(env3, "passwd");
+	options_scrub_secrets(NULL);
+}
+
 static void test_overlong(void)
 {
 	static char line[12000];
@@ -374,6 +399,7 @@ int main(void)
 	test_quotes();
 	test_repeatable_limits();
 	test_bad_values();
+	test_secret();
 	test_overlong();
 	test_warning_flood();
 	test_garbage();

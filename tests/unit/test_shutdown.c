@@ -20,7 +20,7 @@ static const char *action_name(enum umount_action a)
 /* The plan as "umount /a\nskip /b\n..." for easy comparison. */
 static const char *plan(const char *mounts)
 {
-	int n = shutdown_plan(mounts, steps, UMOUNT_STEPS_MAX);
+	int n = shutdown_plan(mounts, steps, UMOUNT_STEPS_MAX, NULL);
 	size_t len = 0;
 
 	plan_text[0] = '\0';
@@ -160,10 +160,18 @@ static void test_more_mounts_than_room(void)
 		len += (size_t)snprintf(mounts + len, sizeof(mounts) - len,
 					"tmpfs /m/%d tmpfs rw 0 0\n", i);
 	/* the newest ten, newest first */
-	CHECK_INT(shutdown_plan(mounts, few, 10), 10);
+	CHECK_INT(shutdown_plan(mounts, few, 10, NULL), 10);
 	CHECK_STR(few[0].target, "/m/59");
 	CHECK_STR(few[9].target, "/m/50");
 	CHECK(strstr(log_last(), "50 lines") != NULL);
+	/* a caller that plans again is told how many were left for later */
+	{
+		int left = -1;
+
+		CHECK_INT(shutdown_plan(mounts, few, 10, &left), 10);
+		CHECK_INT(left, 50);
+		CHECK_STR(few[0].target, "/m/59");
+	}
 }
 
 static void test_garbage(void)
@@ -184,7 +192,7 @@ static void test_garbage(void)
 					   (char)(rand_r(&seed) % 255 + 1);
 		}
 		text[len] = '\0';
-		int n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX);
+		int n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX, NULL);
 		CHECK(n >= 0 && n <= UMOUNT_STEPS_MAX);
 		for (int i = 0; i < n; i++)
 			CHECK(steps[i].target[0] == '/');
@@ -202,7 +210,7 @@ static void test_run(void)
 			  "/dev/sdb1 /media/sdb ext4 rw 0 0\n"
 			  "/dev/sdc1 /media/sdc ext4 rw 0 0\n"
 			  "/dev/sdd1 /media/sdd ext4 rw 0 0\n",
-			  steps, UMOUNT_STEPS_MAX);
+			  steps, UMOUNT_STEPS_MAX, NULL);
 	CHECK_INT(n, 6);
 
 	/* all goes well */
