@@ -325,7 +325,8 @@ void disktable_print(FILE *out, const char *root, const char *medium_id)
 	int n = disks_scan(root, disks, MAX_DISKS);
 
 	disks_mark_medium(root, disks, n, medium_id);
-	table(out, root, disks, n, 0);
+	/* the same bounded probe as the first banner's: a hung disk shows ? */
+	table(out, root, disks, n, 1);
 }
 
 char *disktable_text(const char *root, const struct disk *disks, int n)
