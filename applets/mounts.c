@@ -30,8 +30,9 @@ int mounts_add(struct mounts *m, const char *source, const char *target,
 	int rc = -1;
 
 	if (m->n >= MOUNTS_MAX) {
-		fprintf(stderr, "lifeboat: too many mounts, not mounting %s\n",
-			target);
+		(void)fprintf(stderr,
+			      "lifeboat: too many mounts, not mounting %s\n",
+			      target);
 		return -1;
 	}
 	cxt = new_context();
@@ -45,8 +46,8 @@ int mounts_add(struct mounts *m, const char *source, const char *target,
 	}
 	mnt_free_context(cxt);
 	if (rc) {
-		fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n", source,
-			target, why);
+		(void)fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n",
+			      source, target, why);
 		return -1;
 	}
 	m->targets[m->n] = strdup(target);
@@ -71,8 +72,8 @@ int mount_undo(const char *target)
 	}
 	mnt_free_context(cxt);
 	if (rc) {
-		fprintf(stderr, "lifeboat: cannot unmount %s: %s\n", target,
-			why);
+		(void)fprintf(stderr, "lifeboat: cannot unmount %s: %s\n",
+			      target, why);
 		return -1;
 	}
 	return 0;

@@ -9,13 +9,14 @@
 
 void banner_print(FILE *out)
 {
-	fprintf(out, "\nWelcome to Lifeboat! (version %s)\n\n",
-		LIFEBOAT_VERSION);
+	/* console text: a failed write has no one to be told to */
+	(void)fprintf(out, "\nWelcome to Lifeboat! (version %s)\n\n",
+		      LIFEBOAT_VERSION);
 	banner_disks(out);
 	if (banner_network[0])
-		fprintf(out, "\n%s\n", banner_network);
-	fprintf(out, "\nType 'lifeboat' for the rescue guide; "
-		     "'poweroff' when done.\n\n");
+		(void)fprintf(out, "\n%s\n", banner_network);
+	(void)fprintf(out, "\nType 'lifeboat' for the rescue guide; "
+			   "'poweroff' when done.\n\n");
 }
 
 void format_size(char *buf, size_t size, uint64_t bytes)
@@ -26,8 +27,9 @@ void format_size(char *buf, size_t size, uint64_t bytes)
 
 	while (u < sizeof(units) - 2 && bytes >= (UINT64_C(1024) << (10 * u)))
 		u++;
+	/* 16 bytes hold any size; a smaller buffer shows its start */
 	if (u == 0) {
-		snprintf(buf, size, "%" PRIu64 "B", bytes);
+		(void)snprintf(buf, size, "%" PRIu64 "B", bytes);
 		return;
 	}
 	/* Divide first: bytes * 10 could overflow for exabyte sizes. */
@@ -36,11 +38,11 @@ void format_size(char *buf, size_t size, uint64_t bytes)
 		  (UINT64_C(1) << (10 * u - 1))) /
 			 (UINT64_C(1) << (10 * u));
 	if (tenths < 100)
-		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", tenths / 10,
-			 tenths % 10, units[u]);
+		(void)snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c",
+			       tenths / 10, tenths % 10, units[u]);
 	else
-		snprintf(buf, size, "%" PRIu64 "%c", (tenths + 5) / 10,
-			 units[u]);
+		(void)snprintf(buf, size, "%" PRIu64 "%c", (tenths + 5) / 10,
+			       units[u]);
 }
 
 char banner_medium_id[64];
@@ -63,7 +65,7 @@ void banner_forget_disks(void)
 void banner_disks_at(FILE *out, const char *root)
 {
 	if (cached_disks)
-		fputs(cached_disks, out);
+		(void)fputs(cached_disks, out);
 	else
 		disktable_print(out, root, banner_medium_id);
 }

@@ -109,7 +109,10 @@ static int open_tty(const char *name)
 	char path[64];
 	int fd, flags;
 
-	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (!path_fmt(path, sizeof(path), "/dev/%s", name)) {
+		lb_error("cannot open /dev/%s: name too long", name);
+		return -1;
+	}
 	/* O_NONBLOCK: a serial line without carrier must not block open */
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -136,7 +139,8 @@ _Noreturn void console_exec_shell(const char *name)
 		lb_warn("cannot reset the OOM score of the shell on %s: %s; "
 			"it starts protected like PID 1",
 			name, strerror(errno));
-	snprintf(term, sizeof(term), "TERM=%s", console_term(name));
+	/* "linux" or "vt102": it fits */
+	(void)snprintf(term, sizeof(term), "TERM=%s", console_term(name));
 	setsid();
 	fd = open_tty(name);
 	if (fd < 0)
@@ -158,7 +162,8 @@ _Noreturn void console_exec_shell(const char *name)
 		lb_warn("cannot change to /root or /: %s", strerror(errno));
 
 	banner_print(stdout);
-	fflush(stdout);
+	/* the shell starts anyway; the banner is a courtesy */
+	(void)fflush(stdout);
 	execve(SHELL, argv, envp);
 	lb_error("cannot run " SHELL ": %s", strerror(errno));
 	_exit(127);

@@ -93,19 +93,21 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 	copy_name(d->name, sizeof(d->name), name);
 	d->slot = -1;
 
-	snprintf(path, sizeof(path), "%s/sys/block/%s/size", root, name);
-	if (read_attr(path, buf, sizeof(buf)) > 0)
+	/* an attribute whose path does not fit reads as absent */
+	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/size", root, name) &&
+	    read_attr(path, buf, sizeof(buf)) > 0)
 		sectors = strtoull(buf, NULL, 10);
 	d->bytes = sectors * 512ULL;
 	if (!d->bytes)
 		d->flags |= DISK_EMPTY;
 
-	snprintf(path, sizeof(path), "%s/sys/block/%s/ro", root, name);
-	if (read_attr(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
+	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/ro", root, name) &&
+	    read_attr(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
 		d->flags |= DISK_READONLY;
 
-	snprintf(path, sizeof(path), "%s/sys/block/%s/device", root, name);
-	n = readlink(path, link, sizeof(link) - 1);
+	n = -1;
+	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device", root, name))
+		n = readlink(path, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
 	{
 		const char *base = strrchr(link, '/');
@@ -114,26 +116,29 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 		base = base ? base + 1 : link;
 		if (sscanf(base, "%u:", &host) == 1 && strchr(base, ':')) {
 			d->bus = BUS_SCSI;
-			snprintf(path, sizeof(path),
-				 "%s/sys/class/scsi_host/host%u/proc_name",
-				 root, host);
-			if (read_attr(path, buf, sizeof(buf)) > 0 &&
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/class/scsi_host/host%u/proc_name",
+				     root, host) &&
+			    read_attr(path, buf, sizeof(buf)) > 0 &&
 			    !strcmp(buf, "virtio_scsi")) {
 				d->bus = BUS_VIRTIO_SCSI;
 				d->slot = disks_slot_from_hctl(base);
 			}
-			snprintf(path, sizeof(path),
-				 "%s/sys/block/%s/device/vpd_pg80", root, name);
-			serial_from_vpd(path, d->serial, sizeof(d->serial));
-			snprintf(path, sizeof(path),
-				 "%s/sys/block/%s/device/model", root, name);
-			read_attr(path, d->model, sizeof(d->model));
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/block/%s/device/vpd_pg80", root,
+				     name))
+				serial_from_vpd(path, d->serial,
+						sizeof(d->serial));
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/block/%s/device/model", root,
+				     name))
+				read_attr(path, d->model, sizeof(d->model));
 		} else if (!strncmp(base, "virtio", 6)) {
 			d->bus = BUS_VIRTIO_BLK;
 			d->slot = slot_from_name(name);
-			snprintf(path, sizeof(path), "%s/sys/block/%s/serial",
-				 root, name);
-			read_attr(path, d->serial, sizeof(d->serial));
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/block/%s/serial", root, name))
+				read_attr(path, d->serial, sizeof(d->serial));
 		}
 	}
 	/* The kernel gives a slot disk the slot's name; anything else is odd. */
@@ -142,16 +147,17 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 		d->flags |= DISK_NOT_SLOT;
 	}
 
-	snprintf(path, sizeof(path), "%s/sys/block/%s", root, name);
+	if (!path_fmt(path, sizeof(path), "%s/sys/block/%s", root, name))
+		return;
 	dir = opendir(path);
 	if (!dir)
 		return;
 	while ((e = readdir(dir)) && d->nparts < MAX_PARTS) {
 		if (strncmp(e->d_name, name, strlen(name)))
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/block/%s/%s/partition",
-			 root, name, e->d_name);
-		if (exists(path))
+		if (path_fmt(path, sizeof(path), "%s/sys/block/%s/%s/partition",
+			     root, name, e->d_name) &&
+		    exists(path))
 			copy_name(d->parts[d->nparts++], sizeof(d->parts[0]),
 				  e->d_name);
 	}
@@ -178,7 +184,8 @@ int disks_scan(const char *root, struct disk *disks, int max)
 	struct dirent *e;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "%s/sys/block", root);
+	if (!path_join(path, sizeof(path), root, "/sys/block"))
+		return 0;
 	dir = opendir(path);
 	if (!dir)
 		return 0;
@@ -201,42 +208,45 @@ int disks_pending(const char *root)
 	struct dirent *e;
 	int pending = 0;
 
-	snprintf(path, sizeof(path), "%s/sys/bus/scsi/devices", root);
-	dir = opendir(path);
+	/* a device whose path does not fit is not waited for */
+	dir = NULL;
+	if (path_join(path, sizeof(path), root, "/sys/bus/scsi/devices"))
+		dir = opendir(path);
 	if (dir) {
 		while ((e = readdir(dir))) {
 			if (!strchr(e->d_name, ':'))
 				continue;
-			snprintf(path, sizeof(path),
-				 "%s/sys/bus/scsi/devices/%s/type", root,
-				 e->d_name);
-			if (read_attr(path, buf, sizeof(buf)) <= 0 ||
+			if (!path_fmt(path, sizeof(path),
+				      "%s/sys/bus/scsi/devices/%s/type", root,
+				      e->d_name) ||
+			    read_attr(path, buf, sizeof(buf)) <= 0 ||
 			    strcmp(buf, "0"))
 				continue;
-			snprintf(path, sizeof(path),
-				 "%s/sys/bus/scsi/devices/%s/block", root,
-				 e->d_name);
-			if (!exists(path))
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/bus/scsi/devices/%s/block", root,
+				     e->d_name) &&
+			    !exists(path))
 				pending++;
 		}
 		closedir(dir);
 	}
-	snprintf(path, sizeof(path), "%s/sys/bus/virtio/devices", root);
-	dir = opendir(path);
+	dir = NULL;
+	if (path_join(path, sizeof(path), root, "/sys/bus/virtio/devices"))
+		dir = opendir(path);
 	if (dir) {
 		while ((e = readdir(dir))) {
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path),
-				 "%s/sys/bus/virtio/devices/%s/device", root,
-				 e->d_name);
-			if (read_attr(path, buf, sizeof(buf)) <= 0 ||
+			if (!path_fmt(path, sizeof(path),
+				      "%s/sys/bus/virtio/devices/%s/device",
+				      root, e->d_name) ||
+			    read_attr(path, buf, sizeof(buf)) <= 0 ||
 			    strtoul(buf, NULL, 0) != 2)
 				continue;
-			snprintf(path, sizeof(path),
-				 "%s/sys/bus/virtio/devices/%s/driver", root,
-				 e->d_name);
-			if (!exists(path))
+			if (path_fmt(path, sizeof(path),
+				     "%s/sys/bus/virtio/devices/%s/driver",
+				     root, e->d_name) &&
+			    !exists(path))
 				pending++;
 		}
 		closedir(dir);
@@ -254,7 +264,8 @@ int disks_has_medium_id(const char *root, const char *name, const char *id)
 
 	if (!id || !*id)
 		return 0;
-	snprintf(path, sizeof(path), "%s/dev/%s", root, name);
+	if (!path_fmt(path, sizeof(path), "%s/dev/%s", root, name))
+		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;

@@ -48,8 +48,10 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 	FILE *f;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/proc/self/mounts", root);
-	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	/* a cut device name could match another disk's mounts: not mounted */
+	if (!path_join(path, sizeof(path), root, "/proc/self/mounts") ||
+	    !path_join(dev, sizeof(dev), "/dev/", name))
+		return;
 	f = fopen(path, "re");
 	if (!f)
 		return;
@@ -69,7 +71,7 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 		}
 		copy_text(buf, len, dir);
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 }
 
 static void flags_text(const struct disk *d, char *buf, size_t len)
@@ -100,10 +102,24 @@ static struct disk_row *new_row(struct disk_row *row, const char *name)
 	return row;
 }
 
+/* A partition's size in sectors; 0 when sysfs does not say. */
+static unsigned long long part_sectors(const char *root, const char *disk,
+				       const char *part)
+{
+	char path[PATH_MAX], buf[64];
+	unsigned long long sectors;
+
+	if (!path_fmt(path, sizeof(path), "%s/sys/block/%s/%s/size", root, disk,
+		      part) ||
+	    read_text(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%llu", &sectors) != 1)
+		return 0;
+	return sectors;
+}
+
 int disktable_collect(const char *root, const struct disk *disks, int n,
 		      struct disk_row *rows, int max)
 {
-	char path[PATH_MAX], buf[64];
 	int i, p, r = 0;
 
 	for (i = 0; i < n && r < max; i++) {
@@ -115,20 +131,10 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 		copy_text(row->serial, sizeof(row->serial), d->serial);
 		flags_text(d, row->flags, sizeof(row->flags));
 		for (p = 0; p < d->nparts && r < max; p++) {
-			FILE *f;
-			unsigned long long sectors = 0;
-
 			row = new_row(&rows[r++], d->parts[p]);
 			row->is_part = 1;
-			snprintf(path, sizeof(path), "%s/sys/block/%s/%s/size",
-				 root, d->name, d->parts[p]);
-			f = fopen(path, "re");
-			if (f) {
-				if (fgets(buf, sizeof(buf), f))
-					sscanf(buf, "%llu", &sectors);
-				fclose(f);
-			}
-			row->bytes = sectors * 512ULL;
+			row->bytes = part_sectors(root, d->name, d->parts[p]) *
+				     512ULL;
 		}
 	}
 	return r;
@@ -233,11 +239,11 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 	for (i = 0; i < n; i++) {
 		if (pfd[i].fd < 0)
 			continue;
-		fprintf(stderr,
-			"%s: warning: probing %s took over %d ms; its "
-			"filesystem is shown as ?\n",
-			program_invocation_short_name, rows[i].name,
-			PROBE_WAIT_MS);
+		(void)fprintf(stderr,
+			      "%s: warning: probing %s took over %d ms; its "
+			      "filesystem is shown as ?\n",
+			      program_invocation_short_name, rows[i].name,
+			      PROBE_WAIT_MS);
 		kill(pids[i], SIGKILL);
 		close(pfd[i].fd);
 		unknown(&rows[i]);
@@ -280,27 +286,33 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	char size[16], slot[16], name[40];
 	int i;
 
+	/*
+	 * Write errors stay in out: disktable_text() sees them at fclose(),
+	 * the lifeboat applet when it flushes stdout at the end.
+	 */
 	if (n == 0) {
-		fprintf(out, "  no disks found\n");
+		(void)fprintf(out, "  no disks found\n");
 		return;
 	}
-	fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
-		"DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
-		"MOUNTED", "FLAGS");
+	(void)fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
+		      "DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
+		      "MOUNTED", "FLAGS");
 	for (i = 0; i < n; i++) {
 		const struct disk_row *r = &rows[i];
 		char uuid[10];
 
 		format_size(size, sizeof(size), r->bytes);
+		/* both fit: an int in 16 bytes, a row name of 31 in 40 */
 		if (r->slot >= 0)
-			snprintf(slot, sizeof(slot), "%d", r->slot);
+			(void)snprintf(slot, sizeof(slot), "%d", r->slot);
 		else
 			copy_text(slot, sizeof(slot), r->is_part ? "" : "-");
-		snprintf(name, sizeof(name), "%s%s", r->is_part ? " " : "",
-			 r->name);
+		(void)snprintf(name, sizeof(name), "%s%s",
+			       r->is_part ? " " : "", r->name);
 		/* the whole UUID is in `lifeboat disks -l`/blkid; 8 chars tell */
 		copy_text(uuid, 9, dash(r->fs.uuid));
-		fprintf(out,
+		(void)fprintf(
+			out,
 			"  %-7s %-4s %6s  %-16.16s %-8.8s %-17.17s %-9s %-12s %s\n",
 			name, slot, size, r->is_part ? "" : dash(r->serial),
 			dash(r->fs.type), dash(r->fs.label), uuid,
@@ -334,11 +346,13 @@ char *disktable_text(const char *root, const struct disk *disks, int n)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
+	bool failed;
 
 	if (!f)
 		return NULL;
 	table(f, root, disks, n, 1);
-	if (fclose(f) != 0) {
+	failed = ferror(f) != 0;
+	if (fclose(f) != 0 || failed) {
 		free(text);
 		return NULL;
 	}

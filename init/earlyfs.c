@@ -58,15 +58,16 @@ const size_t earlyfs_count = ARRAY_SIZE(earlyfs_table);
 
 void earlyfs_describe(const struct fs_entry *e, char *buf, size_t size)
 {
+	/* a description for the log: a cut one still says what it was */
 	switch (e->kind) {
 	case FS_DIR:
-		snprintf(buf, size, "directory %s", e->path);
+		(void)snprintf(buf, size, "directory %s", e->path);
 		break;
 	case FS_MOUNT:
-		snprintf(buf, size, "mount %s on %s", e->fstype, e->path);
+		(void)snprintf(buf, size, "mount %s on %s", e->fstype, e->path);
 		break;
 	case FS_SYMLINK:
-		snprintf(buf, size, "link %s -> %s", e->path, e->target);
+		(void)snprintf(buf, size, "link %s -> %s", e->path, e->target);
 		break;
 	}
 }

@@ -177,6 +177,7 @@ int netcfg_write(const struct net_config *c, const char *path)
 	static const char *modes[] = { "dhcp", "static", "off" };
 	char tmp[PATH_MAX];
 	FILE *f;
+	int rc;
 
 	/* every field was validated to hold no shell metacharacters */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
@@ -186,13 +187,14 @@ int netcfg_write(const struct net_config *c, const char *path)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -1;
-	fprintf(f,
-		"NET_MODE=%s\nNET_DEVICE='%s'\nNET_ADDRESS='%s'\n"
-		"NET_PREFIX='%d'\nNET_GATEWAY='%s'\nNET_HOSTNAME='%s'\n"
-		"NET_DNS='%s%s%s'\n",
-		modes[c->mode], c->device, c->address, c->prefix, c->gateway,
-		c->hostname, c->dns[0], c->dns[1][0] ? " " : "", c->dns[1]);
-	if (fclose(f))
+	rc = fprintf(f,
+		     "NET_MODE=%s\nNET_DEVICE='%s'\nNET_ADDRESS='%s'\n"
+		     "NET_PREFIX='%d'\nNET_GATEWAY='%s'\nNET_HOSTNAME='%s'\n"
+		     "NET_DNS='%s%s%s'\n",
+		     modes[c->mode], c->device, c->address, c->prefix,
+		     c->gateway, c->hostname, c->dns[0],
+		     c->dns[1][0] ? " " : "", c->dns[1]);
+	if (fclose(f) != 0 || rc < 0)
 		return -1;
 	return rename(tmp, path);
 }

@@ -177,7 +177,8 @@ static void warn(struct parser *p, const char *fmt, ...)
 		return;
 	p->shown++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* a warning cut short still names the option */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	lb_warn("boot option %s", msg);
 }
@@ -488,7 +489,7 @@ static void out_int(struct out *w, const char *key, int v)
 {
 	char num[16];
 
-	snprintf(num, sizeof(num), "%d", v);
+	(void)snprintf(num, sizeof(num), "%d", v); /* an int fits */
 	out_puts(w, key);
 	out_putc(w, '=');
 	out_puts(w, num);
@@ -500,10 +501,21 @@ static void out_list(struct out *w, const char *key, int count, const char *v,
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s_COUNT", key);
+	/* a cut name would be another variable: fail the file instead */
+	if (snprintf(name, sizeof(name), "%s_COUNT", key) >=
+	    (int)sizeof(name)) {
+		errno = ENAMETOOLONG;
+		w->failed = true;
+		return;
+	}
 	out_int(w, name, count);
 	for (int i = 0; i < count; i++) {
-		snprintf(name, sizeof(name), "%s_%d", key, i + 1);
+		if (snprintf(name, sizeof(name), "%s_%d", key, i + 1) >=
+		    (int)sizeof(name)) {
+			errno = ENAMETOOLONG;
+			w->failed = true;
+			return;
+		}
 		out_var(w, name, v + (size_t)i * stride);
 	}
 }

@@ -129,11 +129,12 @@ static void detach_loops(void)
 
 		if (strncmp(de->d_name, "loop", 4))
 			continue;
-		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file",
-			 de->d_name);
-		if (access(path, F_OK) < 0)
+		if (!path_fmt(path, sizeof(path),
+			      "/sys/block/%s/loop/backing_file", de->d_name) ||
+		    access(path, F_OK) < 0)
 			continue;
-		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		if (!path_fmt(path, sizeof(path), "/dev/%s", de->d_name))
+			continue;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -204,7 +205,8 @@ static void say_goodbye(enum shutdown_kind kind,
 		char path[64];
 		int fd;
 
-		snprintf(path, sizeof(path), "/dev/%s", consoles[i]);
+		if (!path_fmt(path, sizeof(path), "/dev/%s", consoles[i]))
+			continue;
 		/* non-blocking: a stuck serial line must not stop shutdown */
 		fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)

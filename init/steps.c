@@ -80,7 +80,11 @@ static int set_readonly(const char *root, const struct disk *d)
 	char path[256];
 	int fd, on = 1, rc;
 
-	snprintf(path, sizeof(path), "%s/dev/%.31s", root, d->name);
+	if (!path_fmt(path, sizeof(path), "%s/dev/%.31s", root, d->name)) {
+		lb_warn("readonly: cannot open %s/dev/%.31s: %s", root, d->name,
+			strerror(errno));
+		return -1;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		lb_warn("readonly: cannot open %s: %s", path, strerror(errno));
@@ -168,22 +172,24 @@ int step_network(struct lb_context *ctx)
 	    netcfg_write(&c, path) < 0)
 		lb_warn("cannot write " NET_FILE ": %s", strerror(errno));
 	n = netcfg_interfaces(ctx->root, ifaces, 8);
+	/* a banner line: cut, it still says what the network does */
 	if (c.mode == NET_OFF)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: off (ip=off)");
+		(void)snprintf(banner_network, sizeof(banner_network),
+			       "Network: off (ip=off)");
 	else if (n == 0)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: none (no network interface found)");
+		(void)snprintf(banner_network, sizeof(banner_network),
+			       "Network: none (no network interface found)");
 	else if (c.mode == NET_STATIC)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: %s/%d on %s", c.address, c.prefix,
-			 c.device[0] ? c.device : ifaces[0]);
+		(void)snprintf(banner_network, sizeof(banner_network),
+			       "Network: %s/%d on %s", c.address, c.prefix,
+			       c.device[0] ? c.device : ifaces[0]);
 	else
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: DHCP on %s%s (the address is shown when it "
-			 "arrives)",
-			 c.device[0] ? c.device : ifaces[0],
-			 !c.device[0] && n > 1 ? " and more" : "");
+		(void)snprintf(
+			banner_network, sizeof(banner_network),
+			"Network: DHCP on %s%s (the address is shown when it "
+			"arrives)",
+			c.device[0] ? c.device : ifaces[0],
+			!c.device[0] && n > 1 ? " and more" : "");
 	lb_info("%s", banner_network);
 	/* loopback and nameserver= need the script even without a NIC */
 	return spawn_background(ctx->root, NET_SCRIPT);

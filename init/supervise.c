@@ -60,10 +60,13 @@ int supervisor_start_due(struct supervisor *s, int64_t now)
 
 static void describe_status(char *buf, size_t size, int status)
 {
+	/* words for the log: the caller's buffer is made to hold them */
 	if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+		(void)snprintf(buf, size, "killed by signal %d",
+			       WTERMSIG(status));
 	else
-		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+		(void)snprintf(buf, size, "exit status %d",
+			       WEXITSTATUS(status));
 }
 
 bool supervisor_exited(struct supervisor *s, pid_t pid, int status, int64_t now)

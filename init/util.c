@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,23 @@ bool path_join(char *buf, size_t size, const char *root, const char *path)
 {
 	int n = snprintf(buf, size, "%s%s", root, path);
 
+	if (n < 0 || (size_t)n >= size) {
+		if (size)
+			buf[0] = '\0';
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	return true;
+}
+
+bool path_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 	if (n < 0 || (size_t)n >= size) {
 		if (size)
 			buf[0] = '\0';

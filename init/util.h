@@ -16,6 +16,10 @@
 /* root + path into buf; false (and buf empty) if it does not fit. */
 bool path_join(char *buf, size_t size, const char *root, const char *path);
 
+/* A printf-built path into buf; false (buf empty, ENAMETOOLONG) if cut. */
+bool path_fmt(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
  * Read a whole file of at most size - 1 bytes into buf and NUL-terminate it.
  * Returns the number of bytes read, or -1 with errno set: EFBIG when the

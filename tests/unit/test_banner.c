@@ -43,7 +43,7 @@ static void test_disks(void)
 
 	f = fmemopen(out, sizeof(out), "w");
 	banner_disks_at(f, root);
-	fclose(f);
+	CHECK(fclose(f) == 0);
 	/* the disk table (test_disks.c tests its columns) */
 	CHECK(strstr(out, "DISK") != NULL);
 	CHECK(strstr(out, "  sda ") != NULL && strstr(out, "8.0G") != NULL);
@@ -57,7 +57,7 @@ static void test_disks(void)
 	root = fakeroot_new(buf, sizeof(buf));
 	f = fmemopen(out, sizeof(out), "w");
 	banner_disks_at(f, root);
-	fclose(f);
+	CHECK(fclose(f) == 0);
 	CHECK(strstr(out, "no disks found") != NULL);
 	fakeroot_free(root);
 }
@@ -68,7 +68,7 @@ static void test_banner(void)
 	FILE *f = fmemopen(out, sizeof(out), "w");
 
 	banner_print(f);
-	fclose(f);
+	CHECK(fclose(f) == 0);
 	CHECK(strstr(out, "Welcome to Lifeboat! (version " LIFEBOAT_VERSION
 			  ")") != NULL);
 	CHECK(strstr(out, "Type 'lifeboat' for the rescue guide") != NULL);

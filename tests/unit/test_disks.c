@@ -8,6 +8,7 @@
 #include "disks.h"
 #include "disktable.h"
 #include "fakeroot.h"
+#include "util.h"
 
 /*
  * The libblkid edge, faked: ext4 labelled after the disk. The parallel
@@ -26,7 +27,7 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 	memset(fs, 0, sizeof(*fs));
 	if (!strcmp(name, "sda") || !strcmp(name, "sdc1")) {
 		strcpy(fs->type, "ext4");
-		snprintf(fs->label, sizeof(fs->label), "L%s", name);
+		(void)snprintf(fs->label, sizeof(fs->label), "L%s", name);
 		strcpy(fs->uuid, "0123abcd-0000-1111-2222-333344445555");
 	}
 }
@@ -35,7 +36,7 @@ static void link_to(const char *root, const char *path, const char *target)
 {
 	char full[PATH_MAX];
 
-	snprintf(full, sizeof(full), "%s%s", root, path);
+	CHECK(path_join(full, sizeof(full), root, path));
 	fakeroot_write(root, path, "");
 	unlink(full);
 	if (symlink(target, full))
@@ -48,13 +49,13 @@ static void scsi_disk(const char *root, const char *name, const char *hctl,
 {
 	char p[256], t[256];
 
-	snprintf(p, sizeof(p), "/sys/block/%s/size", name);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/size", name));
 	fakeroot_write(root, p, sectors);
-	snprintf(p, sizeof(p), "/sys/block/%s/ro", name);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/ro", name));
 	fakeroot_write(root, p, "0\n");
-	snprintf(t, sizeof(t), "../../devices/pci/virtio0/host0/target/%s",
-		 hctl);
-	snprintf(p, sizeof(p), "/sys/block/%s/device", name);
+	CHECK(path_fmt(t, sizeof(t),
+		       "../../devices/pci/virtio0/host0/target/%s", hctl));
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/device", name));
 	link_to(root, p, t);
 }
 
@@ -128,13 +129,13 @@ static void test_scan(void)
 		memcpy(pvd + 16 * 2048 + 1, "CD001", 5);
 		memset(pvd + 16 * 2048 + 40, ' ', 32);
 		memcpy(pvd + 16 * 2048 + 40, "LIFEBOAT_1234ABCD", 17);
-		snprintf(sizes, sizeof(sizes), "%s/dev", root);
+		CHECK(path_join(sizes, sizeof(sizes), root, "/dev"));
 		mkdir(sizes, 0755);
-		snprintf(sizes, sizeof(sizes), "%s/dev/sda", root);
+		CHECK(path_join(sizes, sizeof(sizes), root, "/dev/sda"));
 		FILE *f = fopen(sizes, "w");
 
-		fwrite(pvd, 1, sizeof(pvd), f);
-		fclose(f);
+		CHECK(f && fwrite(pvd, 1, sizeof(pvd), f) == sizeof(pvd));
+		CHECK(f && fclose(f) == 0);
 	}
 	CHECK(disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABCD"));
 	CHECK(!disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABC"));
@@ -153,8 +154,8 @@ static void test_scan(void)
 		for (int i = 0; i < n; i++)
 			two[i].flags &= ~(DISK_MEDIUM | DISK_FOREIGN_7);
 		two[3].bytes = 1 << 20;
-		snprintf(from, sizeof(from), "%s/dev/sda", root);
-		snprintf(to, sizeof(to), "%s/dev/sdh", root);
+		CHECK(path_join(from, sizeof(from), root, "/dev/sda"));
+		CHECK(path_join(to, sizeof(to), root, "/dev/sdh"));
 		CHECK(link(from, to) == 0);
 		disks_mark_medium(root, two, n, "LIFEBOAT_1234ABCD");
 		CHECK(two[3].flags & DISK_MEDIUM);
@@ -181,7 +182,7 @@ static void test_scan(void)
 		CHECK_STR(rows[0].fs.label, "Lsda");
 		CHECK(strstr(rows[0].flags, "lifeboat-medium") != NULL);
 		disktable_format(f, rows, r);
-		fclose(f);
+		CHECK(fclose(f) == 0);
 		CHECK(strstr(text, "DISK") != NULL);
 		CHECK(strstr(text, "not-the-medium") != NULL);
 		CHECK(strstr(text, "/media/my disk") != NULL);

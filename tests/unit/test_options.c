@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "util.h"
 
 #include <stdlib.h>
 
@@ -108,8 +109,9 @@ static void test_repeatable_limits(void)
 
 	char line[LB_SSH_KEYS_MAX * 40 + 100] = "";
 	for (int i = 0; i < LB_SSH_KEYS_MAX + 3; i++)
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-			 "ssh_key=\"ssh-ed25519 K%d\" ", i);
+		CHECK(snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			       "ssh_key=\"ssh-ed25519 K%d\" ",
+			       i) < (int)(sizeof(line) - strlen(line)));
 	CHECK_INT(parse(line), 3);
 	CHECK_INT(o.ssh_key_count, LB_SSH_KEYS_MAX);
 	CHECK_STR(o.ssh_keys[LB_SSH_KEYS_MAX - 1], "ssh-ed25519 K7");
@@ -169,7 +171,8 @@ static void test_overlong(void)
 
 	memset(host, 'h', sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	snprintf(line, sizeof(line), "hostname=%s", host);
+	CHECK(snprintf(line, sizeof(line), "hostname=%s", host) <
+	      (int)sizeof(line));
 	CHECK_INT(parse(line), 1);
 	CHECK_STR(o.hostname, "lifeboat");
 	CHECK(strstr(log_last(), "not valid") || strstr(log_last(), "long"));
@@ -177,7 +180,8 @@ static void test_overlong(void)
 	/* exactly the longest hostname that fits */
 	memset(host, 'h', 63);
 	host[63] = '\0';
-	snprintf(line, sizeof(line), "hostname=%s", host);
+	CHECK(snprintf(line, sizeof(line), "hostname=%s", host) <
+	      (int)sizeof(line));
 	CHECK_INT(parse(line), 0);
 	CHECK_STR(o.hostname, host);
 
@@ -213,8 +217,8 @@ static void test_warning_flood(void)
 
 	line[0] = '\0';
 	for (int i = 0; i < 1000; i++)
-		snprintf(line + strlen(line), sizeof(line) - strlen(line),
-			 "unknown%d=x ", i);
+		(void)snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			       "unknown%d=x ", i); /* 1000 * 12 < 16000 */
 	strcat(line, "hostname=still-ok");
 	before = log_count(LB_WARN);
 	CHECK_INT(parse(line), 1000);
@@ -278,23 +282,27 @@ static void test_read_from_root(void)
 	FILE *f;
 
 	/* /proc/cmdline with a NUL in the middle and the trailing newline */
-	snprintf(path, sizeof(path), "%s/proc", root);
+	CHECK(path_join(path, sizeof(path), root, "/proc"));
 	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
+	CHECK(path_join(path, sizeof(path), root, "/proc/cmdline"));
 	f = fopen(path, "w");
-	fwrite(text, 1, sizeof(text) - 1, f);
-	fclose(f);
+	CHECK(f && fwrite(text, 1, sizeof(text) - 1, f) == sizeof(text) - 1);
+	CHECK(f && fclose(f) == 0);
 	CHECK_INT(options_read(&o, root), 0);
 	CHECK_STR(o.hostname, "from-proc");
 	CHECK(o.sshd);
 
 	/* as long as x86 allows: probably cut by the kernel, say so */
 	f = fopen(path, "w");
-	fputs("hostname=long", f);
-	for (int i = 0; i < 2047 - 13; i++)
-		fputc(i % 8 ? 'x' : ' ', f);
-	fputc('\n', f);
-	fclose(f);
+	CHECK(f != NULL);
+	if (f) {
+		/* errors stay in f and show at fclose */
+		(void)fputs("hostname=long", f);
+		for (int i = 0; i < 2047 - 13; i++)
+			(void)fputc(i % 8 ? 'x' : ' ', f);
+		(void)fputc('\n', f);
+		CHECK(fclose(f) == 0);
+	}
 	/* 255 unknown words, and the cut */
 	CHECK_INT(options_read(&o, root), 255 + 1);
 	CHECK_STR(o.hostname, "long");
@@ -330,8 +338,9 @@ static void shell_get(const char *file, const char *var, char *out, size_t size)
 	FILE *p;
 	size_t n;
 
-	snprintf(cmd, sizeof(cmd), "sh -c '. \"$0\" && printf %%s \"$%s\"' %s",
-		 var, file);
+	CHECK(snprintf(cmd, sizeof(cmd),
+		       "sh -c '. \"$0\" && printf %%s \"$%s\"' %s", var,
+		       file) < (int)sizeof(cmd));
 	p = popen(cmd, "r");
 	n = p ? fread(out, 1, size - 1, p) : 0;
 	out[n] = '\0';
@@ -350,7 +359,7 @@ static void test_options_file(void)
 			"ssh_key=\"ssh-rsa BBBB\" nameserver=9.9.9.9 "
 			"nameserver=1.1.1.1 sshd"),
 		  0);
-	snprintf(file, sizeof(file), "%s/options", root);
+	CHECK(path_join(file, sizeof(file), root, "/options"));
 	CHECK_INT(options_write(&o, file), 0);
 	CHECK(stat(file, &st) == 0 && (st.st_mode & 0777) == 0600);
 

@@ -61,26 +61,27 @@ static void test_chroot_and_spaces(void)
 {
 	char mounts[4096], want[4096];
 
-	snprintf(mounts, sizeof(mounts),
-		 "%s"
-		 "/dev/sda1 /media/sda ext4 rw,relatime 0 0\n"
-		 "proc /media/sda/proc proc rw 0 0\n"
-		 "sysfs /media/sda/sys sysfs rw 0 0\n"
-		 "devtmpfs /media/sda/dev devtmpfs rw 0 0\n"
-		 "devpts /media/sda/dev/pts devpts rw 0 0\n"
-		 "/dev/sdb1 /media/my\\040disk vfat rw 0 0\n"
-		 "/dev/sdc1 /mnt/tab\\011back\\134slash\\012nl ext2 rw 0 0",
-		 base_mounts);
-	snprintf(want, sizeof(want),
-		 "umount /mnt/tab\tback\\slash\nnl\n"
-		 "umount /media/my disk\n"
-		 "umount /media/sda/dev/pts\n"
-		 "umount /media/sda/dev\n"
-		 "umount /media/sda/sys\n"
-		 "umount /media/sda/proc\n"
-		 "umount /media/sda\n"
-		 "%s",
-		 base_plan);
+	CHECK(snprintf(
+		      mounts, sizeof(mounts),
+		      "%s"
+		      "/dev/sda1 /media/sda ext4 rw,relatime 0 0\n"
+		      "proc /media/sda/proc proc rw 0 0\n"
+		      "sysfs /media/sda/sys sysfs rw 0 0\n"
+		      "devtmpfs /media/sda/dev devtmpfs rw 0 0\n"
+		      "devpts /media/sda/dev/pts devpts rw 0 0\n"
+		      "/dev/sdb1 /media/my\\040disk vfat rw 0 0\n"
+		      "/dev/sdc1 /mnt/tab\\011back\\134slash\\012nl ext2 rw 0 0",
+		      base_mounts) < (int)sizeof(mounts));
+	CHECK(snprintf(want, sizeof(want),
+		       "umount /mnt/tab\tback\\slash\nnl\n"
+		       "umount /media/my disk\n"
+		       "umount /media/sda/dev/pts\n"
+		       "umount /media/sda/dev\n"
+		       "umount /media/sda/sys\n"
+		       "umount /media/sda/proc\n"
+		       "umount /media/sda\n"
+		       "%s",
+		       base_plan) < (int)sizeof(want));
 	CHECK_STR(plan(mounts), want);
 }
 
@@ -132,15 +133,16 @@ static void test_bad_lines(void)
 	memset(longpath, 'x', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
-	snprintf(mounts, sizeof(mounts),
-		 "rootfs / rootfs rw 0 0\n"
-		 "\n"
-		 "garbage\n"
-		 "none relative tmpfs rw 0 0\n"
-		 "none /toolong %s rw 0 0\n"
-		 "none %s tmpfs rw 0 0\n"
-		 "/dev/sda /media/sda ext4",
-		 "averyveryverylongfilesystemtypename", longpath);
+	CHECK(snprintf(mounts, sizeof(mounts),
+		       "rootfs / rootfs rw 0 0\n"
+		       "\n"
+		       "garbage\n"
+		       "none relative tmpfs rw 0 0\n"
+		       "none /toolong %s rw 0 0\n"
+		       "none %s tmpfs rw 0 0\n"
+		       "/dev/sda /media/sda ext4",
+		       "averyveryverylongfilesystemtypename",
+		       longpath) < (int)sizeof(mounts));
 	CHECK_STR(plan(mounts), "umount /media/sda\nro /\n");
 	CHECK_INT(log_count(LB_WARN) - warnings, 1);
 	CHECK(strstr(log_last(), "4 lines") != NULL);

@@ -14,16 +14,16 @@ static void test_read_text(void)
 	fakeroot_new(root, sizeof(root));
 	fakeroot_write(root, "/seven", "1234567");
 	fakeroot_write(root, "/eight", "12345678");
-	snprintf(path, sizeof(path), "%s/seven", root);
+	CHECK(path_join(path, sizeof(path), root, "/seven"));
 	CHECK_INT(read_text(path, buf, sizeof(buf)), 7);
 	CHECK_STR(buf, "1234567");
 	/* one byte more than fits: an error, never a cut text */
-	snprintf(path, sizeof(path), "%s/eight", root);
+	CHECK(path_join(path, sizeof(path), root, "/eight"));
 	errno = 0;
 	CHECK_INT(read_text(path, buf, sizeof(buf)), -1);
 	CHECK_INT(errno, EFBIG);
 	CHECK_STR(buf, "");
-	snprintf(path, sizeof(path), "%s/missing", root);
+	CHECK(path_join(path, sizeof(path), root, "/missing"));
 	CHECK_INT(read_text(path, buf, sizeof(buf)), -1);
 	CHECK_INT(errno, ENOENT);
 	fakeroot_free(root);
@@ -40,25 +40,45 @@ static void test_read_all(void)
 	for (size_t i = 0; i < sizeof(big) - 1; i++)
 		big[i] = (char)('a' + i % 26);
 	fakeroot_write(root, "/big", big);
-	snprintf(path, sizeof(path), "%s/big", root);
+	CHECK(path_join(path, sizeof(path), root, "/big"));
 	text = read_all(path, &len);
 	CHECK(text != NULL);
 	CHECK_INT(len, sizeof(big) - 1);
 	CHECK(text && !strcmp(text, big));
 	free(text);
 	fakeroot_write(root, "/empty", "");
-	snprintf(path, sizeof(path), "%s/empty", root);
+	CHECK(path_join(path, sizeof(path), root, "/empty"));
 	text = read_all(path, NULL);
 	CHECK_STR(text, "");
 	free(text);
-	snprintf(path, sizeof(path), "%s/missing", root);
+	CHECK(path_join(path, sizeof(path), root, "/missing"));
 	CHECK(read_all(path, NULL) == NULL);
 	CHECK_INT(errno, ENOENT);
 	fakeroot_free(root);
 }
 
+/* A path that does not fit is an error, never a cut path. */
+static void test_path_fmt(void)
+{
+	char buf[9];
+
+	CHECK(path_fmt(buf, sizeof(buf), "/dev/%s", "sda"));
+	CHECK_STR(buf, "/dev/sda");
+	errno = 0;
+	CHECK(!path_fmt(buf, sizeof(buf), "/dev/%s", "sdaa"));
+	CHECK_INT(errno, ENAMETOOLONG);
+	CHECK_STR(buf, "");
+	CHECK(path_join(buf, sizeof(buf), "/r", "/sys"));
+	CHECK_STR(buf, "/r/sys");
+	errno = 0;
+	CHECK(!path_join(buf, sizeof(buf), "/r", "/sys/abc"));
+	CHECK_INT(errno, ENAMETOOLONG);
+	CHECK_STR(buf, "");
+}
+
 int main(void)
 {
+	test_path_fmt();
 	test_read_text();
 	test_read_all();
 	return check_done();
