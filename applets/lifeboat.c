@@ -7,28 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "disks.h"
 #include "disktable.h"
 #include "lifeboat.h"
 #include "util.h"
 
 static const char *root = "";
 
-static void medium_id(char *buf, size_t len)
-{
-	char path[256];
-
-	/* without the id no disk is called the medium; the table still shows */
-	if (!path_join(path, sizeof(path), root, "/etc/lifeboat/medium-id") ||
-	    read_text(path, buf, len) < 0)
-		buf[0] = '\0';
-	chomp(buf);
-}
-
 static int cmd_disks(void)
 {
-	char id[64];
+	char id[MEDIUM_ID_SIZE];
 
-	medium_id(id, sizeof(id));
+	disks_read_medium_id(root, id, sizeof(id));
 	disktable_print(stdout, root, id);
 	return 0;
 }

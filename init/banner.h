@@ -38,7 +38,4 @@ void banner_cache_disks(const char *root, const struct disk *disks, int n);
 /* Back to probing at each banner (a shell exited: things may have changed). */
 void banner_forget_disks(void);
 
-/* bytes as "512B", "1.5K", "256M", "20G" (powers of 1024, like lsblk) */
-void format_size(char *buf, size_t size, uint64_t bytes);
-
 #endif

@@ -1,5 +1,6 @@
 #include "shutdown.h"
 #include "log.h"
+#include "procmounts.h"
 #include "sysops.h"
 #include "umount.h"
 #include "util.h"

@@ -64,16 +64,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void read_medium_id(const char *root)
-{
-	char path[256];
-
-	banner_medium_id[0] = '\0';
-	if (path_join(path, sizeof(path), root, "/etc/lifeboat/medium-id") &&
-	    read_text(path, banner_medium_id, sizeof(banner_medium_id)) > 0)
-		chomp(banner_medium_id);
-}
-
 /* readonly: every disk but the medium at sdh read-only at the block layer. */
 static int set_readonly(const char *root, const struct disk *d)
 {
@@ -117,7 +107,8 @@ int step_disks(struct lb_context *ctx)
 	if (pending > 0)
 		lb_warn("%d disk(s) still not ready after %d ms; going on",
 			pending, DISK_WAIT_MS);
-	read_medium_id(ctx->root);
+	disks_read_medium_id(ctx->root, banner_medium_id,
+			     sizeof(banner_medium_id));
 	n = disks_scan(ctx->root, disks, MAX_DISKS);
 	disks_mark_medium(ctx->root, disks, n, banner_medium_id);
 	for (int i = 0; i < n; i++) {

@@ -38,9 +38,6 @@ struct umount_step {
 int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max,
 		  int *left);
 
-/* Decode the octal escapes of a /proc/mounts field; false if too long. */
-bool mounts_unescape(char *dst, size_t size, const char *src, size_t len);
-
 /* What happened to a step when the plan ran. */
 enum umount_result {
 	UMOUNT_DONE, /* unmounted */

@@ -6,6 +6,7 @@
  */
 #include "disktable.h"
 #include "fuzz.h"
+#include "procmounts.h"
 #include "util.h"
 #include "umount.h"
 

@@ -3,6 +3,7 @@
 #include "fakeroot.h"
 
 #include "banner.h"
+#include "format.h"
 
 static const char *size(uint64_t bytes)
 {

@@ -254,6 +254,16 @@ int disks_pending(const char *root)
 	return pending;
 }
 
+void disks_read_medium_id(const char *root, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (!path_join(path, sizeof(path), root, MEDIUM_ID_FILE) ||
+	    read_text(path, buf, len) < 0)
+		buf[0] = '\0';
+	chomp(buf);
+}
+
 int disks_has_medium_id(const char *root, const char *name, const char *id)
 {
 	char path[PATH_MAX];

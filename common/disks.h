@@ -49,6 +49,16 @@ int disks_scan(const char *root, struct disk *disks, int max);
  */
 int disks_pending(const char *root);
 
+/* Where the build puts its medium identifier (the ISO's volume label). */
+#define MEDIUM_ID_FILE "/etc/lifeboat/medium-id"
+#define MEDIUM_ID_SIZE 64
+
+/*
+ * ROOT/etc/lifeboat/medium-id without its newline into buf; "" when it
+ * cannot be read (then no disk is called the medium; the table still shows).
+ */
+void disks_read_medium_id(const char *root, char *buf, size_t len);
+
 /* Does the ISO 9660 volume label at ROOT/dev/NAME equal ID? */
 int disks_has_medium_id(const char *root, const char *name, const char *id);
 

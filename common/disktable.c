@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disktable.h"
-#include "banner.h"
+#include "format.h"
+#include "procmounts.h"
 #include "util.h"
+#include "warn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static void copy_text(char *dst, size_t len, const char *src)
@@ -23,28 +24,11 @@ static void copy_text(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* /proc/mounts escapes blanks as \040; mount points are shown unescaped. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*w++ = *s++;
-		}
-	}
-	*w = '\0';
-}
-
 void disktable_mountpoint(const char *root, const char *name, char *buf,
 			  size_t len)
 {
-	char path[PATH_MAX], line[1024], dev[PATH_MAX], src[512], dir[512];
+	char path[PATH_MAX], line[1024], dev[PATH_MAX], src[512], field[512];
+	char dir[512];
 	FILE *f;
 
 	buf[0] = '\0';
@@ -56,11 +40,12 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%511s %511s", src, dir) != 2)
+		if (sscanf(line, "%511s %511s", src, field) != 2)
 			continue;
 		if (strcmp(src, dev))
 			continue;
-		unescape(dir);
+		/* shown unescaped; the field fits dir whole */
+		(void)mounts_unescape(dir, sizeof(dir), field, strlen(field));
 		if (buf[0]) {
 			/* more than one place: say so, keep the first */
 			size_t l = strlen(buf);
@@ -156,14 +141,6 @@ static int wants_probe(const struct disk_row *row)
  */
 #define PROBE_WAIT_MS 3000
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void unknown(struct disk_row *row)
 {
 	memset(&row->fs, 0, sizeof(row->fs));
@@ -174,7 +151,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 {
 	struct pollfd pfd[MAX_DISKS * 4];
 	pid_t pids[MAX_DISKS * 4];
-	long long deadline = mono_ms() + PROBE_WAIT_MS;
+	int64_t deadline = now_ms() + PROBE_WAIT_MS;
 	int i, left = 0;
 
 	for (i = 0; i < n; i++) {
@@ -210,7 +187,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 		left++;
 	}
 	while (left > 0) {
-		long long wait = deadline - mono_ms();
+		int64_t wait = deadline - now_ms();
 		int ready;
 
 		if (wait <= 0)
@@ -239,11 +216,9 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 	for (i = 0; i < n; i++) {
 		if (pfd[i].fd < 0)
 			continue;
-		(void)fprintf(stderr,
-			      "%s: warning: probing %s took over %d ms; its "
-			      "filesystem is shown as ?\n",
-			      program_invocation_short_name, rows[i].name,
-			      PROBE_WAIT_MS);
+		lb_warn("probing %s took over %d ms; its filesystem is shown "
+			"as ?",
+			rows[i].name, PROBE_WAIT_MS);
 		kill(pids[i], SIGKILL);
 		close(pfd[i].fd);
 		unknown(&rows[i]);
