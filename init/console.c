@@ -125,7 +125,8 @@ static int open_tty(const char *name)
 	return fd;
 }
 
-_Noreturn void console_exec_shell(const char *name)
+_Noreturn void console_exec_shell(const char *name, const struct boot_state *st,
+				  bool boot_table)
 {
 	char term[32];
 	char *const argv[] = { "sh", "-l", NULL };
@@ -161,7 +162,7 @@ _Noreturn void console_exec_shell(const char *name)
 	if (chdir("/root") < 0 && chdir("/") < 0)
 		lb_warn("cannot change to /root or /: %s", strerror(errno));
 
-	banner_print(stdout);
+	banner_print(stdout, "", st, boot_table);
 	/* the shell starts anyway; the banner is a courtesy */
 	(void)fflush(stdout);
 	execve(SHELL, argv, envp);

@@ -4,7 +4,7 @@
  * with them; a table maps each signal to what it means (busybox's
  * contract, which its halt/poweroff/reboot applets speak).
  */
-#include "banner.h"
+#include "banner.h" /* LIFEBOAT_VERSION */
 #include "boot.h"
 #include "console.h"
 #include "log.h"
@@ -38,8 +38,7 @@ static void reap(void)
 
 	/* Orphans of the whole system end up here: take all of them. */
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (supervisor_exited(&sv, pid, status, now))
-			banner_forget_disks();
+		(void)supervisor_exited(&sv, pid, status, now);
 }
 
 static void go_down(enum shutdown_kind kind)
@@ -144,7 +143,7 @@ int main(void)
 	boot_run(&ctx);
 
 	n = console_list(ctx.root, names, CONSOLES_MAX);
-	supervisor_init(&sv, names, n, spawn_console_shell);
+	supervisor_init(&sv, names, n, spawn_console_shell, &ctx.state);
 	for (;;) {
 		if (supervisor_start_due(&sv, now_ms()) > 0 && !prompted) {
 			/* the benchmark reads this line from boot.log */

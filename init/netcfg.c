@@ -204,7 +204,7 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-int netcfg_interfaces(const char *root, char names[][16], int max)
+int netcfg_interfaces(const char *root, char names[][NETCFG_NAME_SIZE], int max)
 {
 	char path[PATH_MAX], buf[16];
 	DIR *d;
@@ -218,7 +218,7 @@ int netcfg_interfaces(const char *root, char names[][16], int max)
 		return 0;
 	while ((e = readdir(d)) && n < max) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "lo") ||
-		    strlen(e->d_name) >= 16)
+		    strlen(e->d_name) >= NETCFG_NAME_SIZE)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/sys/class/net/%s/type",
 			     root, e->d_name) >= (int)sizeof(path) ||

@@ -3,15 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "banner.h"
 #include "console.h"
 #include "disks.h"
+#include "disktable.h"
 #include "log.h"
 #include "netcfg.h"
 #include "util.h"
@@ -88,12 +89,9 @@ static int set_readonly(const char *root, const struct disk *d)
 	return rc;
 }
 
-/* The disk step's scan, for the disk table step: scanned once a boot. */
-static struct disk disks[MAX_DISKS];
-static int disk_count;
-
 int step_disks(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
 	int pending, n, rc = 0;
 
@@ -107,12 +105,11 @@ int step_disks(struct lb_context *ctx)
 	if (pending > 0)
 		lb_warn("%d disk(s) still not ready after %d ms; going on",
 			pending, DISK_WAIT_MS);
-	disks_read_medium_id(ctx->root, banner_medium_id,
-			     sizeof(banner_medium_id));
-	n = disks_scan(ctx->root, disks, MAX_DISKS);
-	disks_mark_medium(ctx->root, disks, n, banner_medium_id);
+	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
+	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
+	disks_mark_medium(ctx->root, st->disks, n, st->medium_id);
 	for (int i = 0; i < n; i++) {
-		const struct disk *d = &disks[i];
+		struct disk *d = &st->disks[i];
 
 		lb_info("disk %s slot %d, %llu bytes%s%s", d->name, d->slot,
 			d->bytes, d->flags & DISK_MEDIUM ? ", the medium" : "",
@@ -132,10 +129,10 @@ int step_disks(struct lb_context *ctx)
 			if (set_readonly(ctx->root, d) < 0)
 				rc = -1;
 			else
-				disks[i].flags |= DISK_READONLY;
+				d->flags |= DISK_READONLY;
 		}
 	}
-	disk_count = n;
+	st->disk_count = n;
 	lb_info("disks: %d found in %lld ms%s", n,
 		(long long)(now_ms() - start),
 		ctx->opts.readonly ? ", set read-only" : "");
@@ -144,17 +141,44 @@ int step_disks(struct lb_context *ctx)
 
 int step_disk_table(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
 
-	banner_cache_disks(ctx->root, disks, disk_count);
+	free(st->disk_table);
+	st->disk_table = disktable_text(ctx->root, st->disks, st->disk_count);
 	lb_info("disk table probed in %lld ms", (long long)(now_ms() - start));
 	return 0;
 }
 
+/*
+ * The banner's network line, for n interfaces of which first is the first;
+ * cut, it still says what the network does.
+ */
+static void network_line(char *buf, size_t size, const struct net_config *c,
+			 const char *first, int n)
+{
+	const char *dev = c->device[0] ? c->device : first;
+
+	if (c->mode == NET_OFF)
+		(void)snprintf(buf, size, "Network: off (ip=off)");
+	else if (n == 0)
+		(void)snprintf(buf, size,
+			       "Network: none (no network interface found)");
+	else if (c->mode == NET_STATIC)
+		(void)snprintf(buf, size, "Network: %s/%d on %s", c->address,
+			       c->prefix, dev);
+	else
+		(void)snprintf(buf, size,
+			       "Network: DHCP on %s%s (the address is shown "
+			       "when it arrives)",
+			       dev, !c->device[0] && n > 1 ? " and more" : "");
+}
+
 int step_network(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	struct net_config c;
-	char err[160], path[256], ifaces[8][16];
+	char err[160], path[256], ifaces[NETCFG_IFACES_MAX][NETCFG_NAME_SIZE];
 	int n;
 
 	if (netcfg_parse(ctx->opts.ip, &c, err, sizeof(err)) < 0)
@@ -162,26 +186,10 @@ int step_network(struct lb_context *ctx)
 	if (!path_join(path, sizeof(path), ctx->root, NET_FILE) ||
 	    netcfg_write(&c, path) < 0)
 		lb_warn("cannot write " NET_FILE ": %s", strerror(errno));
-	n = netcfg_interfaces(ctx->root, ifaces, 8);
-	/* a banner line: cut, it still says what the network does */
-	if (c.mode == NET_OFF)
-		(void)snprintf(banner_network, sizeof(banner_network),
-			       "Network: off (ip=off)");
-	else if (n == 0)
-		(void)snprintf(banner_network, sizeof(banner_network),
-			       "Network: none (no network interface found)");
-	else if (c.mode == NET_STATIC)
-		(void)snprintf(banner_network, sizeof(banner_network),
-			       "Network: %s/%d on %s", c.address, c.prefix,
-			       c.device[0] ? c.device : ifaces[0]);
-	else
-		(void)snprintf(
-			banner_network, sizeof(banner_network),
-			"Network: DHCP on %s%s (the address is shown when it "
-			"arrives)",
-			c.device[0] ? c.device : ifaces[0],
-			!c.device[0] && n > 1 ? " and more" : "");
-	lb_info("%s", banner_network);
+	n = netcfg_interfaces(ctx->root, ifaces, NETCFG_IFACES_MAX);
+	network_line(st->network, sizeof(st->network), &c, n ? ifaces[0] : "",
+		     n);
+	lb_info("%s", st->network);
 	/* loopback and nameserver= need the script even without a NIC */
 	return spawn_background(ctx->root, NET_SCRIPT);
 }

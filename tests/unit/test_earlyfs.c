@@ -144,6 +144,10 @@ static void test_boot_steps(void)
 	CHECK(ctx.opts.sshd);
 	CHECK(path_join(path, sizeof(path), root, "/run/lifeboat/net"));
 	CHECK(access(path, R_OK) == 0);
+	/* what the steps learnt, for the banner */
+	CHECK(ctx.state.disk_table &&
+	      strstr(ctx.state.disk_table, "no disks found") != NULL);
+	CHECK(!strncmp(ctx.state.network, "Network: ", 9));
 
 	CHECK(path_join(path, sizeof(path), root, "/proc/self/oom_score_adj"));
 	f = fopen(path, "r");
