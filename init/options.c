@@ -409,34 +409,6 @@ int options_read(struct lb_options *o, const char *root)
 	return o->warnings;
 }
 
-size_t shell_quote(char *dst, size_t size, const char *s)
-{
-	size_t need = 0;
-
-#define PUT(c)                           \
-	do {                             \
-		if (need + 1 < size)     \
-			dst[need] = (c); \
-		need++;                  \
-	} while (0)
-	PUT('\'');
-	for (; *s; s++) {
-		if (*s == '\'') {
-			PUT('\'');
-			PUT('\\');
-			PUT('\'');
-			PUT('\'');
-		} else {
-			PUT(*s);
-		}
-	}
-	PUT('\'');
-#undef PUT
-	if (size)
-		dst[need < size ? need : size - 1] = '\0';
-	return need;
-}
-
 /* A small buffered writer: the options file must not need malloc. */
 struct out {
 	int fd;
@@ -549,17 +521,13 @@ int options_write(const struct lb_options *o, const char *path)
 
 	out_puts(&w, "# Lifeboat boot options from the kernel command line, "
 		     "written by /init.\n");
+	/* what the scripts read: net-up, udhcpc's script, ssh-boot */
 	out_var(&w, "LB_HOSTNAME", o->hostname);
-	out_int(&w, "LB_READONLY", o->readonly);
-	out_var(&w, "LB_IP", o->ip);
 	out_var(&w, "LB_NAMESERVERS", servers);
-	out_list(&w, "LB_NAMESERVER", o->nameserver_count, o->nameservers[0],
-		 sizeof(o->nameservers[0]));
 	out_int(&w, "LB_SSHD", o->sshd);
 	out_var(&w, "LB_PASSWD", o->passwd);
 	out_list(&w, "LB_SSH_KEY", o->ssh_key_count, o->ssh_keys[0],
 		 sizeof(o->ssh_keys[0]));
-	out_int(&w, "LB_DEBUG", o->debug);
 	out_flush(&w);
 
 	if (w.failed) {

@@ -57,16 +57,11 @@ int options_parse(struct lb_options *o, const char *cmdline);
 int options_read(struct lb_options *o, const char *root);
 
 /*
- * Write o as shell-sourceable KEY='value' lines (LB_HOSTNAME=...), mode
+ * Write what the scripts read of o as shell-sourceable KEY='value' lines
+ * (LB_HOSTNAME=...), each value one single-quoted word ('it'\''s'), mode
  * 0600 because of the password; atomically (temp file, rename).
  */
 int options_write(const struct lb_options *o, const char *path);
-
-/*
- * s as one single-quoted shell word ('it'\''s') into dst; returns the length
- * the whole word needs (like snprintf), dst is always terminated.
- */
-size_t shell_quote(char *dst, size_t size, const char *s);
 
 /* Is this a parameter of the kernel or boot loader that we leave alone? */
 bool option_is_foreign(const char *name, size_t len);
