@@ -56,22 +56,6 @@ const struct fs_entry earlyfs_table[] = {
 };
 const size_t earlyfs_count = ARRAY_SIZE(earlyfs_table);
 
-void earlyfs_describe(const struct fs_entry *e, char *buf, size_t size)
-{
-	/* a description for the log: a cut one still says what it was */
-	switch (e->kind) {
-	case FS_DIR:
-		(void)snprintf(buf, size, "directory %s", e->path);
-		break;
-	case FS_MOUNT:
-		(void)snprintf(buf, size, "mount %s on %s", e->fstype, e->path);
-		break;
-	case FS_SYMLINK:
-		(void)snprintf(buf, size, "link %s -> %s", e->path, e->target);
-		break;
-	}
-}
-
 /* mkdir that is happy if the directory is already there. */
 static int ensure_dir(const char *path, mode_t mode, bool *created)
 {

@@ -148,41 +148,19 @@ static void vlog(enum lb_level level, const char *fmt, va_list ap)
 		console_write(level, msg);
 }
 
-void lb_log(enum lb_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(level, fmt, ap);
-	va_end(ap);
-}
-
-void lb_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_INFO, fmt, ap);
-	va_end(ap);
-}
-
-void lb_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_WARN, fmt, ap);
-	va_end(ap);
-}
-
-void lb_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_ERROR, fmt, ap);
-	va_end(ap);
-}
+/* lb_info, lb_warn, lb_error: vlog at one level */
+#define LOG_AT(name, level)             \
+	void name(const char *fmt, ...) \
+	{                               \
+		va_list ap;             \
+                                        \
+		va_start(ap, fmt);      \
+		vlog(level, fmt, ap);   \
+		va_end(ap);             \
+	}
+LOG_AT(lb_info, LB_INFO)
+LOG_AT(lb_warn, LB_WARN)
+LOG_AT(lb_error, LB_ERROR)
 
 /* Split a buffered boot.log line back into level and message for kmsg. */
 static void kmsg_replay_line(const char *line, size_t len)
