@@ -6,11 +6,17 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* SCSI peripheral device type of a disk (TYPE_DISK in scsi/scsi.h). */
+#define SCSI_TYPE_DISK "0"
+/* virtio device id of a block device (VIRTIO_ID_BLOCK in linux/virtio_ids.h). */
+#define VIRTIO_ID_BLOCK 2
 
 /* A sysfs attribute without its newline; its length, or -1. */
 static int read_attr(const char *path, char *buf, size_t len)
@@ -81,17 +87,11 @@ static void serial_from_vpd(const char *path, char *out, size_t len)
 	out[j] = '\0';
 }
 
-static void scan_one(const char *root, const char *name, struct disk *d)
+/* Size and read-only flag from ROOT/sys/block/NAME. */
+static void scan_size(const char *root, const char *name, struct disk *d)
 {
-	char path[PATH_MAX], buf[PATH_MAX], link[PATH_MAX];
+	char path[PATH_MAX], buf[PATH_MAX];
 	unsigned long long sectors = 0;
-	DIR *dir;
-	struct dirent *e;
-	ssize_t n;
-
-	memset(d, 0, sizeof(*d));
-	copy_name(d->name, sizeof(d->name), name);
-	d->slot = -1;
 
 	/* an attribute whose path does not fit reads as absent */
 	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/size", root, name) &&
@@ -104,48 +104,57 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/ro", root, name) &&
 	    read_attr(path, buf, sizeof(buf)) > 0 && buf[0] == '1')
 		d->flags |= DISK_READONLY;
+}
 
-	n = -1;
+/* A SCSI disk at address base ("H:C:T:L"): virtio-scsi has slots. */
+static void scan_scsi(const char *root, const char *name, const char *base,
+		      unsigned host, struct disk *d)
+{
+	char path[PATH_MAX], buf[PATH_MAX];
+
+	d->bus = BUS_SCSI;
+	if (path_fmt(path, sizeof(path),
+		     "%s/sys/class/scsi_host/host%u/proc_name", root, host) &&
+	    read_attr(path, buf, sizeof(buf)) > 0 &&
+	    !strcmp(buf, "virtio_scsi")) {
+		d->bus = BUS_VIRTIO_SCSI;
+		d->slot = disks_slot_from_hctl(base);
+	}
+	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device/vpd_pg80",
+		     root, name))
+		serial_from_vpd(path, d->serial, sizeof(d->serial));
+}
+
+/* Bus, slot and serial, from where the device link points. */
+static void scan_bus(const char *root, const char *name, struct disk *d)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *base;
+	unsigned host;
+	ssize_t n = -1;
+
 	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device", root, name))
 		n = readlink(path, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = '\0';
-	{
-		const char *base = strrchr(link, '/');
-		unsigned host;
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if (sscanf(base, "%u:", &host) == 1 && strchr(base, ':')) {
+		scan_scsi(root, name, base, host, d);
+	} else if (!strncmp(base, "virtio", 6)) {
+		d->bus = BUS_VIRTIO_BLK;
+		d->slot = slot_from_name(name);
+		if (path_fmt(path, sizeof(path), "%s/sys/block/%s/serial", root,
+			     name))
+			read_attr(path, d->serial, sizeof(d->serial));
+	}
+}
 
-		base = base ? base + 1 : link;
-		if (sscanf(base, "%u:", &host) == 1 && strchr(base, ':')) {
-			d->bus = BUS_SCSI;
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/class/scsi_host/host%u/proc_name",
-				     root, host) &&
-			    read_attr(path, buf, sizeof(buf)) > 0 &&
-			    !strcmp(buf, "virtio_scsi")) {
-				d->bus = BUS_VIRTIO_SCSI;
-				d->slot = disks_slot_from_hctl(base);
-			}
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/block/%s/device/vpd_pg80", root,
-				     name))
-				serial_from_vpd(path, d->serial,
-						sizeof(d->serial));
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/block/%s/device/model", root,
-				     name))
-				read_attr(path, d->model, sizeof(d->model));
-		} else if (!strncmp(base, "virtio", 6)) {
-			d->bus = BUS_VIRTIO_BLK;
-			d->slot = slot_from_name(name);
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/block/%s/serial", root, name))
-				read_attr(path, d->serial, sizeof(d->serial));
-		}
-	}
-	/* The kernel gives a slot disk the slot's name; anything else is odd. */
-	if (d->slot < 0 || slot_from_name(name) != d->slot) {
-		d->slot = -1;
-		d->flags |= DISK_NOT_SLOT;
-	}
+/* The partitions under ROOT/sys/block/NAME, sorted. */
+static void scan_parts(const char *root, const char *name, struct disk *d)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
 
 	if (!path_fmt(path, sizeof(path), "%s/sys/block/%s", root, name))
 		return;
@@ -164,6 +173,21 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 	closedir(dir);
 	qsort(d->parts, (size_t)d->nparts, sizeof(d->parts[0]),
 	      (int (*)(const void *, const void *))strcmp);
+}
+
+static void scan_one(const char *root, const char *name, struct disk *d)
+{
+	memset(d, 0, sizeof(*d));
+	copy_name(d->name, sizeof(d->name), name);
+	d->slot = -1;
+	scan_size(root, name, d);
+	scan_bus(root, name, d);
+	/* The kernel gives a slot disk the slot's name; anything else is odd. */
+	if (d->slot < 0 || slot_from_name(name) != d->slot) {
+		d->slot = -1;
+		d->flags |= DISK_NOT_SLOT;
+	}
+	scan_parts(root, name, d);
 }
 
 static int by_name(const void *a, const void *b)
@@ -201,56 +225,63 @@ int disks_scan(const char *root, struct disk *disks, int max)
 	return n;
 }
 
-int disks_pending(const char *root)
+static bool scsi_is_disk(const char *type)
+{
+	return !strcmp(type, SCSI_TYPE_DISK);
+}
+
+static bool virtio_is_block(const char *id)
+{
+	return strtoul(id, NULL, 0) == VIRTIO_ID_BLOCK;
+}
+
+/* Disks the hardware has shown before the kernel has named them. */
+static const struct bus_wait {
+	const char *bus; /* under ROOT/sys/bus */
+	const char *name_has; /* what a device's name holds ("": any) */
+	const char *type_attr; /* the attribute that says what it is */
+	bool (*is_disk)(const char *type);
+	const char *ready_attr; /* there once the kernel has named it */
+} bus_waits[] = {
+	/* H:C:T:L (hosts and targets are listed too) without a block device */
+	{ "scsi", ":", "type", scsi_is_disk, "block" },
+	{ "virtio", "", "device", virtio_is_block, "driver" },
+};
+
+static int bus_pending(const char *root, const struct bus_wait *w)
 {
 	char path[PATH_MAX], buf[64];
-	DIR *dir;
 	struct dirent *e;
 	int pending = 0;
+	DIR *dir = NULL;
 
 	/* a device whose path does not fit is not waited for */
-	dir = NULL;
-	if (path_join(path, sizeof(path), root, "/sys/bus/scsi/devices"))
+	if (path_fmt(path, sizeof(path), "%s/sys/bus/%s/devices", root, w->bus))
 		dir = opendir(path);
-	if (dir) {
-		while ((e = readdir(dir))) {
-			if (!strchr(e->d_name, ':'))
-				continue;
-			if (!path_fmt(path, sizeof(path),
-				      "%s/sys/bus/scsi/devices/%s/type", root,
-				      e->d_name) ||
-			    read_attr(path, buf, sizeof(buf)) <= 0 ||
-			    strcmp(buf, "0"))
-				continue;
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/bus/scsi/devices/%s/block", root,
-				     e->d_name) &&
-			    !exists(path))
-				pending++;
-		}
-		closedir(dir);
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.' || !strstr(e->d_name, w->name_has))
+			continue;
+		if (!path_fmt(path, sizeof(path), "%s/sys/bus/%s/devices/%s/%s",
+			      root, w->bus, e->d_name, w->type_attr) ||
+		    read_attr(path, buf, sizeof(buf)) <= 0 || !w->is_disk(buf))
+			continue;
+		if (path_fmt(path, sizeof(path), "%s/sys/bus/%s/devices/%s/%s",
+			     root, w->bus, e->d_name, w->ready_attr) &&
+		    !exists(path))
+			pending++;
 	}
-	dir = NULL;
-	if (path_join(path, sizeof(path), root, "/sys/bus/virtio/devices"))
-		dir = opendir(path);
-	if (dir) {
-		while ((e = readdir(dir))) {
-			if (e->d_name[0] == '.')
-				continue;
-			if (!path_fmt(path, sizeof(path),
-				      "%s/sys/bus/virtio/devices/%s/device",
-				      root, e->d_name) ||
-			    read_attr(path, buf, sizeof(buf)) <= 0 ||
-			    strtoul(buf, NULL, 0) != 2)
-				continue;
-			if (path_fmt(path, sizeof(path),
-				     "%s/sys/bus/virtio/devices/%s/driver",
-				     root, e->d_name) &&
-			    !exists(path))
-				pending++;
-		}
-		closedir(dir);
-	}
+	closedir(dir);
+	return pending;
+}
+
+int disks_pending(const char *root)
+{
+	int pending = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bus_waits); i++)
+		pending += bus_pending(root, &bus_waits[i]);
 	return pending;
 }
 

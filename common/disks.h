@@ -31,7 +31,6 @@ struct disk {
 	enum disk_bus bus;
 	unsigned long long bytes;
 	char serial[64];
-	char model[64];
 	unsigned flags;
 	int nparts;
 	char parts[MAX_PARTS][32];

@@ -147,45 +147,36 @@ static void unknown(struct disk_row *row)
 	copy_text(row->fs.type, sizeof(row->fs.type), "?");
 }
 
-static void probe_forked(const char *root, struct disk_row *rows, int n)
+/* A child probing row's device, its answer on the returned pipe; -1: none. */
+static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 {
-	struct pollfd pfd[MAX_DISKS * 4];
-	pid_t pids[MAX_DISKS * 4];
-	int64_t deadline = now_ms() + PROBE_WAIT_MS;
-	int i, left = 0;
+	int p[2];
 
-	for (i = 0; i < n; i++) {
-		int p[2];
+	*pid = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	*pid = fork();
+	if (*pid == 0) {
+		struct disk_fs fs;
 
-		pids[i] = -1;
-		pfd[i].fd = -1;
-		pfd[i].events = POLLIN;
-		if (!wants_probe(&rows[i]))
-			continue;
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			unknown(&rows[i]);
-			continue;
-		}
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct disk_fs fs;
-
-			close(p[0]);
-			/* PID 1's OOM shield and blocked signals are not for it */
-			(void)child_reset();
-			disktable_probe(root, rows[i].name, &fs);
-			_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 :
-									   1);
-		}
-		close(p[1]);
-		if (pids[i] < 0) {
-			close(p[0]);
-			unknown(&rows[i]);
-			continue;
-		}
-		pfd[i].fd = p[0];
-		left++;
+		close(p[0]);
+		/* PID 1's OOM shield and blocked signals are not for it */
+		(void)child_reset();
+		disktable_probe(root, row->name, &fs);
+		_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 : 1);
 	}
+	close(p[1]);
+	if (*pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	return p[0];
+}
+
+/* Take the answers that come by deadline; the pipes read are closed, -1. */
+static void probe_collect(struct disk_row *rows, struct pollfd *pfd,
+			  const pid_t *pids, int n, int left, int64_t deadline)
+{
 	while (left > 0) {
 		int64_t wait = deadline - now_ms();
 		int ready;
@@ -195,7 +186,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 		ready = poll(pfd, (nfds_t)n, (int)wait);
 		if (ready < 0 && errno != EINTR)
 			break;
-		for (i = 0; ready > 0 && i < n; i++) {
+		for (int i = 0; ready > 0 && i < n; i++) {
 			ssize_t got;
 
 			if (pfd[i].fd < 0 || !pfd[i].revents)
@@ -213,6 +204,28 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 				;
 		}
 	}
+}
+
+static void probe_forked(const char *root, struct disk_row *rows, int n)
+{
+	struct pollfd pfd[DISKTABLE_ROWS_MAX];
+	pid_t pids[DISKTABLE_ROWS_MAX];
+	int64_t deadline = now_ms() + PROBE_WAIT_MS;
+	int i, left = 0;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = -1;
+		pfd[i].fd = -1;
+		pfd[i].events = POLLIN;
+		if (!wants_probe(&rows[i]))
+			continue;
+		pfd[i].fd = probe_start(root, &rows[i], &pids[i]);
+		if (pfd[i].fd < 0)
+			unknown(&rows[i]);
+		else
+			left++;
+	}
+	probe_collect(rows, pfd, pids, n, left, deadline);
 	for (i = 0; i < n; i++) {
 		if (pfd[i].fd < 0)
 			continue;
@@ -230,7 +243,7 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 {
 	int i;
 
-	if (parallel && n <= MAX_DISKS * 4)
+	if (parallel && n <= DISKTABLE_ROWS_MAX)
 		probe_forked(root, rows, n);
 	else
 		for (i = 0; i < n; i++)
@@ -240,15 +253,6 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 	for (i = 0; i < n; i++)
 		disktable_mountpoint(root, rows[i].name, rows[i].fs.mounted,
 				     sizeof(rows[i].fs.mounted));
-}
-
-int disktable_rows(const char *root, const struct disk *disks, int n,
-		   struct disk_row *rows, int max)
-{
-	int r = disktable_collect(root, disks, n, rows, max);
-
-	disktable_fill(root, rows, r, 0);
-	return r;
 }
 
 static const char *dash(const char *s)
@@ -298,10 +302,10 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 static void table(FILE *out, const char *root, const struct disk *disks, int n,
 		  int parallel)
 {
-	static struct disk_row rows[MAX_DISKS * 4];
+	static struct disk_row rows[DISKTABLE_ROWS_MAX];
 	int r;
 
-	r = disktable_collect(root, disks, n, rows, MAX_DISKS * 4);
+	r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
 	disktable_fill(root, rows, r, parallel);
 	disktable_format(out, rows, r);
 }

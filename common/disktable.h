@@ -11,6 +11,9 @@
 
 #include "disks.h"
 
+/* Rows of one table: the disks and as many of their partitions as fit. */
+#define DISKTABLE_ROWS_MAX (MAX_DISKS * 4)
+
 struct disk_fs {
 	char type[16];
 	char label[40];
@@ -38,10 +41,6 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
  */
 void disktable_fill(const char *root, struct disk_row *rows, int n,
 		    int parallel);
-
-/* disktable_collect and a sequential disktable_fill. */
-int disktable_rows(const char *root, const struct disk *disks, int n,
-		   struct disk_row *rows, int max);
 
 /* Where ROOT/proc/self/mounts says /dev/NAME is mounted ("" when not). */
 void disktable_mountpoint(const char *root, const char *name, char *buf,

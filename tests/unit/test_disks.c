@@ -172,7 +172,9 @@ static void test_scan(void)
 		struct disk_row rows[32];
 		char text[4096];
 		FILE *f = fmemopen(text, sizeof(text), "w");
-		int r = disktable_rows(root, d, n, rows, 32);
+		int r = disktable_collect(root, d, n, rows, 32);
+
+		disktable_fill(root, rows, r, 0);
 
 		CHECK_INT(r, 7);
 		CHECK(rows[3].is_part);
