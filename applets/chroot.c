@@ -109,6 +109,19 @@ static int mounted_here(const struct mounts *m, const char *root,
 	return 0;
 }
 
+#define RUN "/run/"
+
+/* Drop prefix from path when what follows it is under /run; 1 if done. */
+static int drop_prefix(char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(path, prefix, n) || strncmp(path + n, RUN, strlen(RUN)))
+		return 0;
+	memmove(path, path + n, strlen(path + n) + 1);
+	return 1;
+}
+
 /*
  * DNS inside the chroot. A regular file gets the rescue system's
  * resolv.conf bound over it (the disk is not written). A symlink into /run
@@ -139,12 +152,10 @@ static void setup_dns(struct mounts *m, const char *root)
 	if (n > 0 && path_join(target, sizeof(target),
 			       link[0] == '/' ? "" : "/etc/", link)) {
 		/* ../run/x from /etc and /var/run/x mean /run/x */
-		if (!strncmp(target, "/etc/../run/", 12))
-			memmove(target, target + 7, strlen(target + 7) + 1);
-		else if (!strncmp(target, "/var/run/", 9))
-			memmove(target, target + 4, strlen(target + 4) + 1);
-		if (!strncmp(target, "/run/", 5) && !strstr(target, "/..") &&
-		    mounted_here(m, root, "/run") &&
+		if (!drop_prefix(target, "/etc/.."))
+			drop_prefix(target, "/var");
+		if (!strncmp(target, RUN, strlen(RUN)) &&
+		    !strstr(target, "/..") && mounted_here(m, root, "/run") &&
 		    mkdirs_in_run(root, target) == 0 &&
 		    path_join(path, sizeof(path), root, target) &&
 		    copy_file("/etc/resolv.conf", path) == 0)
