@@ -10,19 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-bool path_join(char *buf, size_t size, const char *root, const char *path)
-{
-	int n = snprintf(buf, size, "%s%s", root, path);
-
-	if (n < 0 || (size_t)n >= size) {
-		if (size)
-			buf[0] = '\0';
-		errno = ENAMETOOLONG;
-		return false;
-	}
-	return true;
-}
-
 bool path_fmt(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -38,6 +25,11 @@ bool path_fmt(char *buf, size_t size, const char *fmt, ...)
 		return false;
 	}
 	return true;
+}
+
+bool path_join(char *buf, size_t size, const char *root, const char *path)
+{
+	return path_fmt(buf, size, "%s%s", root, path);
 }
 
 ssize_t read_text(const char *path, char *buf, size_t size)
