@@ -492,12 +492,28 @@ static void out_list(struct out *w, const char *key, int count, const char *v,
 	}
 }
 
+/* The nameservers, space-separated: each holds less than its size, so all fit. */
+static void join_nameservers(const struct lb_options *o,
+			     char buf[LB_NAMESERVERS_MAX * LB_NAMESERVER_SIZE])
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < o->nameserver_count; i++) {
+		size_t l = strlen(o->nameservers[i]);
+
+		if (n)
+			buf[n++] = ' ';
+		memcpy(buf + n, o->nameservers[i], l + 1);
+		n += l;
+	}
+}
+
 int options_write(const struct lb_options *o, const char *path)
 {
 	struct out w = { .fd = -1 };
 	char tmp[4096];
 	char servers[LB_NAMESERVERS_MAX * LB_NAMESERVER_SIZE];
-	size_t n = 0;
 	int err;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
@@ -509,16 +525,7 @@ int options_write(const struct lb_options *o, const char *path)
 	if (w.fd < 0)
 		return -1;
 
-	servers[0] = '\0';
-	for (int i = 0; i < o->nameserver_count; i++) {
-		size_t l = strlen(o->nameservers[i]);
-
-		if (n)
-			servers[n++] = ' ';
-		memcpy(servers + n, o->nameservers[i], l + 1);
-		n += l;
-	}
-
+	join_nameservers(o, servers);
 	out_puts(&w, "# Lifeboat boot options from the kernel command line, "
 		     "written by /init.\n");
 	/* what the scripts read: net-up, udhcpc's script, ssh-boot */
