@@ -235,7 +235,10 @@ static bool virtio_is_block(const char *id)
 	return strtoul(id, NULL, 0) == VIRTIO_ID_BLOCK;
 }
 
-/* Disks the hardware has shown before the kernel has named them. */
+/*
+ * Where a disk shows before the kernel has named it: per bus, which devices
+ * are disks, and what appears once the kernel is done with one.
+ */
 static const struct bus_wait {
 	const char *bus; /* under ROOT/sys/bus */
 	const char *name_has; /* what a device's name holds ("": any) */
@@ -245,6 +248,7 @@ static const struct bus_wait {
 } bus_waits[] = {
 	/* H:C:T:L (hosts and targets are listed too) without a block device */
 	{ "scsi", ":", "type", scsi_is_disk, "block" },
+	/* a virtio block device that no driver has taken yet */
 	{ "virtio", "", "device", virtio_is_block, "driver" },
 };
 

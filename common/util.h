@@ -1,7 +1,7 @@
 /*
- * Small helpers shared by every part of /init. Paths are always built from a
- * root prefix ("" on the real system, a temp dir in the unit tests) so that
- * the boot logic can run on the host against a fake /proc and /sys.
+ * Small helpers for /init and the lifeboat applet. Paths are always built
+ * from a root prefix ("" on the real system, a temp dir in the unit tests)
+ * so that the boot logic can run on the host against a fake /proc and /sys.
  */
 #ifndef LB_UTIL_H
 #define LB_UTIL_H
