@@ -58,14 +58,4 @@ int disks_pending(const char *root);
  */
 void disks_read_medium_id(const char *root, char *buf, size_t len);
 
-/* Does the ISO 9660 volume label at ROOT/dev/NAME equal ID? */
-int disks_has_medium_id(const char *root, const char *name, const char *id);
-
-/*
- * Mark the medium (the disk at the medium's slot carrying medium_id, else
- * the first other one that does; never two) and a foreign disk in its slot.
- */
-void disks_mark_medium(const char *root, struct disk *disks, int n,
-		       const char *medium_id);
-
 #endif

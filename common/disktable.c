@@ -111,12 +111,14 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 		const struct disk *d = &disks[i];
 		struct disk_row *row = new_row(&rows[r++], d->name);
 
+		row->disk = i;
 		row->slot = d->slot;
 		row->bytes = d->bytes;
 		copy_text(row->serial, sizeof(row->serial), d->serial);
 		flags_text(d, row->flags, sizeof(row->flags));
 		for (p = 0; p < d->nparts && r < max; p++) {
 			row = new_row(&rows[r++], d->parts[p]);
+			row->disk = i;
 			row->is_part = 1;
 			row->bytes = part_sectors(root, d->name, d->parts[p]) *
 				     512ULL;
@@ -299,28 +301,62 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	}
 }
 
-static void table(FILE *out, const char *root, const struct disk *disks, int n,
-		  int parallel)
+static bool is_medium_row(const struct disk_row *row, const char *medium_id)
 {
-	static struct disk_row rows[DISKTABLE_ROWS_MAX];
-	int r;
+	return !row->is_part && medium_id && medium_id[0] &&
+	       !strcmp(row->fs.type, "iso9660") &&
+	       !strcmp(row->fs.label, medium_id);
+}
 
-	r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
-	disktable_fill(root, rows, r, parallel);
-	disktable_format(out, rows, r);
+void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
+			   int r, const char *medium_id)
+{
+	int i, medium = -1;
+
+	for (i = 0; i < r; i++) {
+		if (!is_medium_row(&rows[i], medium_id))
+			continue;
+		if (medium < 0 || (rows[i].slot == MEDIUM_SLOT &&
+				   rows[medium].slot != MEDIUM_SLOT))
+			medium = i;
+	}
+	for (i = 0; i < r; i++) {
+		struct disk *d;
+
+		if (rows[i].is_part || rows[i].disk < 0 || rows[i].disk >= n)
+			continue;
+		d = &disks[rows[i].disk];
+		d->flags &= ~(DISK_MEDIUM | DISK_FOREIGN_7);
+		if (i == medium)
+			d->flags |= DISK_MEDIUM;
+		else if (d->slot == MEDIUM_SLOT)
+			d->flags |= DISK_FOREIGN_7;
+	}
+	disktable_flags(disks, rows, r);
+}
+
+void disktable_flags(const struct disk *disks, struct disk_row *rows, int r)
+{
+	for (int i = 0; i < r; i++)
+		if (!rows[i].is_part)
+			flags_text(&disks[rows[i].disk], rows[i].flags,
+				   sizeof(rows[i].flags));
 }
 
 void disktable_print(FILE *out, const char *root, const char *medium_id)
 {
 	static struct disk disks[MAX_DISKS];
+	static struct disk_row rows[DISKTABLE_ROWS_MAX];
 	int n = disks_scan(root, disks, MAX_DISKS);
+	int r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
 
-	disks_mark_medium(root, disks, n, medium_id);
 	/* the same bounded probe as the first banner's: a hung disk shows ? */
-	table(out, root, disks, n, 1);
+	disktable_fill(root, rows, r, 1);
+	disktable_mark_medium(disks, n, rows, r, medium_id);
+	disktable_format(out, rows, r);
 }
 
-char *disktable_text(const char *root, const struct disk *disks, int n)
+char *disktable_text(const struct disk_row *rows, int r)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -329,7 +365,7 @@ char *disktable_text(const char *root, const struct disk *disks, int n)
 
 	if (!f)
 		return NULL;
-	table(f, root, disks, n, 1);
+	disktable_format(f, rows, r);
 	failed = ferror(f) != 0;
 	if (fclose(f) != 0 || failed) {
 		free(text);

@@ -7,16 +7,19 @@
 #ifndef LB_STATE_H
 #define LB_STATE_H
 
-#include "disks.h"
+#include "disktable.h"
 
 #define BOOT_NETWORK_SIZE 160
 
 struct boot_state {
-	/* the disk step: the medium identifier and every disk, marked */
+	/* the disk step: the medium identifier and every disk (the table
+	 * step marks the medium and the read-only ones) */
 	char medium_id[MEDIUM_ID_SIZE];
 	int disk_count;
 	struct disk disks[MAX_DISKS];
-	/* the disk table step: the banner's table, probed once (or NULL) */
+	/* the disk table step: its rows, probed once, and their text (or NULL) */
+	int row_count;
+	struct disk_row rows[DISKTABLE_ROWS_MAX];
 	char *disk_table;
 	/* the network step: the banner's network line ("" for none) */
 	char network[BOOT_NETWORK_SIZE];

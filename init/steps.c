@@ -93,7 +93,7 @@ int step_disks(struct lb_context *ctx)
 {
 	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
-	int pending, n, rc = 0;
+	int pending, n;
 
 	/*
 	 * The kernel has usually named every disk before /init runs; a slow
@@ -106,48 +106,84 @@ int step_disks(struct lb_context *ctx)
 		lb_warn("%d disk(s) still not ready after %d ms; going on",
 			pending, DISK_WAIT_MS);
 	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
+	/* sysfs only: no disk is read here, so none can hold PID 1 up */
 	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
-	disks_mark_medium(ctx->root, st->disks, n, st->medium_id);
-	for (int i = 0; i < n; i++) {
-		struct disk *d = &st->disks[i];
+	for (int i = 0; i < n; i++)
+		lb_info("disk %s slot %d, %llu bytes", st->disks[i].name,
+			st->disks[i].slot, st->disks[i].bytes);
+	st->disk_count = n;
+	lb_info("disks: %d found in %lld ms", n, (long long)(now_ms() - start));
+	return 0;
+}
 
-		lb_info("disk %s slot %d, %llu bytes%s%s", d->name, d->slot,
-			d->bytes, d->flags & DISK_MEDIUM ? ", the medium" : "",
-			d->flags & DISK_FOREIGN_7 ?
-				", in the medium's slot, not the medium" :
-				"");
-		if ((d->flags & DISK_MEDIUM) && strcmp(d->name, "sdh"))
+/* What the table's probe found the medium to be, in the log. */
+static void log_medium(const struct boot_state *st)
+{
+	for (int i = 0; i < st->disk_count; i++) {
+		const struct disk *d = &st->disks[i];
+
+		if (d->flags & DISK_MEDIUM)
+			lb_info("disk %s is the medium", d->name);
+		if (d->flags & DISK_FOREIGN_7)
+			lb_info("disk %s is in the medium's slot, not the "
+				"medium",
+				d->name);
+		if ((d->flags & DISK_MEDIUM) && d->slot != MEDIUM_SLOT)
 			lb_warn("the Lifeboat medium is %s, not sdh: its slot "
 				"name is in use by the machine's disks",
 				d->name);
-		/*
-		 * Only the medium in its own slot is spared: the label is
-		 * public, and a customer's disk may carry a copy of the ISO.
-		 */
-		if (ctx->opts.readonly &&
-		    !((d->flags & DISK_MEDIUM) && d->slot == MEDIUM_SLOT)) {
-			if (set_readonly(ctx->root, d) < 0)
-				rc = -1;
-			else
-				d->flags |= DISK_READONLY;
-		}
 	}
-	st->disk_count = n;
-	lb_info("disks: %d found in %lld ms%s", n,
-		(long long)(now_ms() - start),
-		ctx->opts.readonly ? ", set read-only" : "");
+}
+
+/*
+ * readonly: every disk but the medium in its own slot. The label is public
+ * and a customer's disk may carry a copy of the ISO; a disk at sdh whose
+ * probe did not answer is not known to be the medium, so it is set too.
+ */
+static int apply_readonly(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	int rc = 0;
+
+	for (int i = 0; i < st->disk_count; i++) {
+		struct disk *d = &st->disks[i];
+
+		if ((d->flags & DISK_MEDIUM) && d->slot == MEDIUM_SLOT)
+			continue;
+		if (set_readonly(ctx->root, d) < 0)
+			rc = -1;
+		else
+			d->flags |= DISK_READONLY;
+	}
+	lb_info("disks set read-only%s", rc ? ", not all" : "");
 	return rc;
 }
 
+/*
+ * The banner's table: one bounded probe of every disk, in children, which
+ * also finds the medium by its label; then readonly, so that the table
+ * says which disks it set.
+ */
 int step_disk_table(struct lb_context *ctx)
 {
 	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
+	int rc = 0;
 
+	st->row_count = disktable_collect(ctx->root, st->disks, st->disk_count,
+					  st->rows, DISKTABLE_ROWS_MAX);
+	disktable_fill(ctx->root, st->rows, st->row_count, 1);
+	disktable_mark_medium(st->disks, st->disk_count, st->rows,
+			      st->row_count, st->medium_id);
+	log_medium(st);
+	if (ctx->opts.readonly) {
+		rc = apply_readonly(ctx);
+		disktable_flags(st->disks, st->rows, st->row_count);
+	}
 	free(st->disk_table);
-	st->disk_table = disktable_text(ctx->root, st->disks, st->disk_count);
+	st->disk_table = disktable_text(st->rows, st->row_count);
 	lb_info("disk table probed in %lld ms", (long long)(now_ms() - start));
-	return 0;
+	return rc;
 }
 
 /*

@@ -78,3 +78,42 @@ def test_shutdown_unmounts_300_mounts(vm_factory, tmp_path):
     log = open(vm.log_path, errors="replace").read()
     assert "not unmounted" not in log and "may not be clean" not in log
     assert_disk_kept(img, "kept", digest)
+
+
+def slow_disk_args(slot, latency_s):
+    """A 1 GiB disk at slot whose every read takes latency_s seconds
+    (QEMU's null-co driver: no data, just the wait)."""
+    return ["-blockdev", "driver=null-co,node-name=slow%d,size=1073741824,latency-ns=%d,"
+            "read-zeroes=on" % (slot, latency_s * 10**9),
+            "-device", "scsi-hd,bus=scsi0.0,channel=0,scsi-id=%d,lun=0,drive=slow%d,serial=slow"
+            % (slot, slot)]
+
+
+def test_hung_disk_probe_children_and_respawned_banner(vm_factory, tmp_path):
+    """A disk whose reads take 10 s: the first banner shows ? for it after
+    the bounded probe; the probe children PID 1 left behind (still waiting
+    on the disk) carry neither its OOM shield nor its blocked signals; and a
+    shell started after `exit` probes with the same bound, so its banner
+    and prompt come too, with ? again."""
+    ok = make_disk(str(tmp_path / "sda.img"), 16)
+    vm = vm_factory(boot="kernel", nic=None, disks=[Disk(ok, 0)],
+                    extra=slow_disk_args(1, 10)).start()
+    vm.expect("Welcome to Lifeboat!", 240)
+    vm.expect(r"sdb +1 +1\.0G +slow +\? ", 10)
+    vm.wait_boot_prompt(60)
+    # the listing's own short-lived processes may vanish under it: 2>/dev/null
+    procs = vm.ok("for p in /proc/[0-9]*; do { read -r pid comm rest < $p/stat; } 2>/dev/null || continue;"
+                  " [ \"$comm\" = '(init)' ] && [ $pid != 1 ] &&"
+                  " echo \"$pid $(cat $p/oom_score_adj) $(awk '/^SigBlk/ { print $2 }' $p/status)\";"
+                  " done 2>/dev/null; true")
+    rows = [line.split() for line in procs.splitlines() if line.strip()]
+    assert rows, "no probe child of PID 1 left to look at (the disk answered too soon?)"
+    for row in rows:
+        assert row[1:] == ["0", "0000000000000000"], procs
+    assert vm.ok("cat /proc/1/oom_score_adj") == "-1000"
+    vm.child.sendline("exit")
+    vm.expect("Welcome to Lifeboat!", 30)
+    vm.expect(r"sdb +1 +1\.0G +slow +\? ", 15)
+    vm.wait_boot_prompt(30)
+    assert vm.ok("echo alive") == "alive"
+    vm.close()

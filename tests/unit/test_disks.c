@@ -73,7 +73,7 @@ static void test_slot_from_hctl(void)
 
 static void test_scan(void)
 {
-	char buf[PATH_MAX], sizes[64];
+	char buf[PATH_MAX];
 	const char *root = fakeroot_new(buf, sizeof(buf));
 	struct disk d[MAX_DISKS];
 	int n;
@@ -120,48 +120,58 @@ static void test_scan(void)
 	CHECK(d[4].flags & DISK_NOT_SLOT);
 	CHECK_INT(d[4].bus, BUS_SCSI);
 
-	/* the medium: an ISO 9660 label equal to the build's identifier */
+	/*
+	 * The medium: the table's own probe says iso9660 with the build's
+	 * label (no read of its own). sda only: it is the medium, and the
+	 * empty disk at sdh is flagged as not it.
+	 */
 	{
-		char pvd[16 * 2048 + 72];
+		struct disk_row mr[32];
+		int r = disktable_collect(root, d, n, mr, 32);
 
-		memset(pvd, 0, sizeof(pvd));
-		pvd[16 * 2048] = 1;
-		memcpy(pvd + 16 * 2048 + 1, "CD001", 5);
-		memset(pvd + 16 * 2048 + 40, ' ', 32);
-		memcpy(pvd + 16 * 2048 + 40, "LIFEBOAT_1234ABCD", 17);
-		CHECK(path_join(sizes, sizeof(sizes), root, "/dev"));
-		mkdir(sizes, 0755);
-		CHECK(path_join(sizes, sizeof(sizes), root, "/dev/sda"));
-		FILE *f = fopen(sizes, "w");
+		CHECK_INT(mr[0].disk, 0);
+		CHECK_INT(mr[3].disk, 2); /* sdc1 */
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABC");
+		CHECK(!(d[0].flags & DISK_MEDIUM));
+		disktable_mark_medium(d, n, mr, r, "");
+		CHECK(!(d[0].flags & DISK_MEDIUM));
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
+		CHECK(d[0].flags & DISK_MEDIUM);
+		CHECK(strstr(mr[0].flags, "lifeboat-medium") != NULL);
+		CHECK(!(d[3].flags & DISK_MEDIUM));
+		CHECK(d[3].flags & DISK_FOREIGN_7);
+		CHECK_STR(mr[5].name, "sdh");
+		CHECK(strstr(mr[5].flags, "not-the-medium") != NULL);
+		/* a partition labelled so is no medium */
+		memset(&mr[0].fs, 0, sizeof(mr[0].fs));
+		strcpy(mr[3].fs.type, "iso9660");
+		strcpy(mr[3].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
+		CHECK(!(d[2].flags & DISK_MEDIUM) &&
+		      !(d[0].flags & DISK_MEDIUM));
 
-		CHECK(f && fwrite(pvd, 1, sizeof(pvd), f) == sizeof(pvd));
-		CHECK(f && fclose(f) == 0);
-	}
-	CHECK(disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABCD"));
-	CHECK(!disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABC"));
-	CHECK(!disks_has_medium_id(root, "sda", ""));
-	CHECK(!disks_has_medium_id(root, "sdc", "LIFEBOAT_1234ABCD"));
-	disks_mark_medium(root, d, n, "LIFEBOAT_1234ABCD");
-	CHECK(d[0].flags & DISK_MEDIUM);
-	CHECK(!(d[3].flags & DISK_MEDIUM));
-	CHECK(d[3].flags & DISK_FOREIGN_7);
-	/* a copy of the ISO on sda while the medium is at sdh: sdh only */
-	{
+		/* a copy of the ISO on sda while the medium is at sdh: sdh */
 		struct disk two[MAX_DISKS];
-		char from[512], to[512];
 
 		memcpy(two, d, sizeof(two));
-		for (int i = 0; i < n; i++)
-			two[i].flags &= ~(DISK_MEDIUM | DISK_FOREIGN_7);
 		two[3].bytes = 1 << 20;
-		CHECK(path_join(from, sizeof(from), root, "/dev/sda"));
-		CHECK(path_join(to, sizeof(to), root, "/dev/sdh"));
-		CHECK(link(from, to) == 0);
-		disks_mark_medium(root, two, n, "LIFEBOAT_1234ABCD");
+		r = disktable_collect(root, two, n, mr, 32);
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		CHECK_STR(mr[5].name, "sdh");
+		mr[5].fs = mr[0].fs;
+		disktable_mark_medium(two, n, mr, r, "LIFEBOAT_1234ABCD");
 		CHECK(two[3].flags & DISK_MEDIUM);
 		CHECK(!(two[3].flags & DISK_FOREIGN_7));
 		CHECK(!(two[0].flags & DISK_MEDIUM));
-		unlink(to);
+
+		/* for the table below: sda is the medium again */
+		r = disktable_collect(root, d, n, mr, 32);
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
 	}
 
 	/* the table: disks, partitions, mount points with escapes */
