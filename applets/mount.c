@@ -4,14 +4,31 @@
  * read-only unless asked, so that looking never writes. umount also takes
  * down what is mounted below the disk's mount point.
  */
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <libmount.h>
 
 #include "diskarg.h"
 #include "lifeboat.h"
 #include "mounts.h"
+
+/* Is the block device at dev read-only (BLKROGET)? No when unknown. */
+static int disk_is_readonly(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ro = 0;
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, BLKROGET, &ro) < 0)
+		ro = 0;
+	(void)close(fd);
+	return ro;
+}
 
 static int mount_usage(void)
 {
@@ -41,6 +58,16 @@ int cmd_mount(int argc, char **argv)
 	rc = diskarg_prepare(name, &d);
 	if (rc)
 		return rc;
+	if (rw && disk_is_readonly(d.dev)) {
+		(void)fprintf(stderr,
+			      "lifeboat: %s is read-only at the block layer "
+			      "(the readonly boot option?); not mounted. "
+			      "'blockdev --setrw %s' allows writing\n",
+			      d.dev, d.dev);
+		return EXIT_JOB;
+	}
+	/* --rw is read-write or nothing: libmount would fall back quietly */
+	m.rw_only = rw;
 	if (mounts_add(&m, d.dev, d.media, NULL, rw ? "rw" : "ro") < 0)
 		return EXIT_JOB;
 	printf("lifeboat: %s mounted %s on %s (lifeboat umount %s when "

@@ -61,7 +61,9 @@ int mounts_add(struct mounts *m, const char *source, const char *target,
 		cxt && !mnt_context_set_source(cxt, source) &&
 			!mnt_context_set_target(cxt, target) &&
 			(!fstype || !mnt_context_set_fstype(cxt, fstype)) &&
-			(!options || !mnt_context_set_options(cxt, options)),
+			(!options || !mnt_context_set_options(cxt, options)) &&
+			(!m->rw_only ||
+			 !mnt_context_enable_rwonly_mount(cxt, 1)),
 		mnt_context_mount, why, sizeof(why));
 	if (rc) {
 		(void)fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n",

@@ -11,6 +11,8 @@
 struct mounts {
 	char *targets[MOUNTS_MAX];
 	int n;
+	/* "rw" means read-write or fail: no quiet fallback to read-only */
+	int rw_only;
 };
 
 /*
