@@ -38,7 +38,10 @@ CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror
 PINS := $(wildcard build/pins/*.pin)
-COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config
+# Patches of the components (build/patches/NAME/, applied by lib.sh's copy_src);
+# the kernel's (build/patches/linux) are the kernel's inputs.
+COMPONENT_PATCHES := $(filter-out build/patches/linux/%,$(wildcard build/patches/*/*))
+COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config $(COMPONENT_PATCHES)
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
 .PHONY: FORCE all image deps check-deps run check unit boot size bench lint fuzz fuzz-regress \
@@ -64,7 +67,8 @@ $(B)/build-vars: FORCE
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
-# Third-party userland: busybox, dropbear, e2fsprogs, util-linux, sftp-server.
+# Third-party userland: every build/components/NAME.sh with a `# pin:` header,
+# in the order of their `# needs:` (build/components/all.sh).
 # Each component takes its timestamps from its own Debian changelog (pinned),
 # so a new commit of ours does not rebuild them.
 $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
