@@ -5,19 +5,19 @@ import re
 import threading
 import time
 
-from lifeboat_vm import BOOT_PROMPT, free_port
+from lifeboat_vm import BOOT_PROMPT, free_port, timeout
 
 
 
 def wait_for(vm, cmd, pattern, seconds=60):
     """Poll cmd in the guest until its output matches pattern."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + timeout(seconds)
     while True:
         out, _ = vm.run(cmd)
         if re.search(pattern, out, re.M):
             return out
         assert time.monotonic() < deadline, "%r never matched %r; last:\n%s" % (cmd, pattern, out)
-        vm.run("sleep 1")
+        vm.sleep(1)
 
 
 
@@ -106,7 +106,7 @@ def test_nic_without_dhcp_server_keeps_trying(vm_factory):
     vm.expect("Network: DHCP on eth0", 10)
     vm.wait_boot_prompt(30)
     assert vm.ok("cat /proc/uptime | cut -d. -f1") != ""
-    vm.ok("sleep 8")
+    vm.sleep(8)
     assert vm.ok("pgrep udhcpc | wc -l") == "1"
     assert "inet " not in vm.ok("ip -4 addr show dev eth0")
     assert vm.poweroff() == 0
