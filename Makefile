@@ -148,7 +148,7 @@ readme: size
 # Benchmarks against the peers users would pick (build/bench/bench.py): not tests.
 # The peers (build/bench/bench-deps.txt) are installed like the two commands'
 # packages (root, or sudo -n).
-bench: image | need-boot
+bench: need-boot image
 	@build/deps.sh ensure build/bench/bench-deps.txt
 	@mkdir -p $(OUT)/bench
 	build/bench/floor.sh $(OUT)/bench/floor-vmlinuz
@@ -158,7 +158,7 @@ bench: image | need-boot
 # the floor, no peers, no memory search, no SSH timing; results in
 # _build/bench-smoke (out/bench keeps the last real run).
 BENCH_SMOKE := $(B)/bench-smoke
-bench-smoke: image | need-boot
+bench-smoke: need-boot image
 	@mkdir -p $(BENCH_SMOKE)
 	build/bench/floor.sh $(BENCH_SMOKE)/floor-vmlinuz
 	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 \
@@ -209,7 +209,7 @@ fuzz-regress: $(FUZZ_BINS)
 
 # A test that cannot run here fails with its reason (tests/conftest.py)
 # unless LIFEBOAT_ALLOW_SKIP=1; -rs prints every skip's reason.
-boot: image | need-boot
+boot: need-boot image
 	$(PYTHON) -m pytest -p no:cacheprovider -rs tests/boot tests/build $(PYTEST_ARGS)
 
 print-build-vars:
@@ -224,7 +224,7 @@ LINT_C := $(sort $(wildcard init/*.c tests/unit/*.c tests/fuzz/*.c))
 LINT_FORMAT := $(sort $(wildcard init/*.[ch] applets/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
 	build/components/*.c))
 LINT_INC := -Iinit -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
-lint: $(B)/stamps/components | need-lint
+lint: need-lint $(B)/stamps/components
 	@echo "LINT clang-format"
 	@clang-format --dry-run --Werror $(LINT_FORMAT)
 	@echo "LINT cppcheck"
