@@ -6,7 +6,7 @@
 # Password auth needs crypt(), which Debian's musl-dev lacks: it links the
 # musl component's BUILD/../musl/lib/libcrypt.a and include/crypt.h.
 # Bundled libtom, no zlib, Debian's localoptions.h (SFTPSERVER_PATH
-# /usr/lib/sftp-server) plus: no DSS (and build/patches/dropbear/0001-*), no
+# /usr/lib/sftp-server) plus: no DSS (and build/patches/dropbear/0002-*), no
 # SHA-1 MACs or SHA-1/group1 kex.
 # Host keys stay at the defaults /etc/dropbear/dropbear_{rsa,ecdsa,ed25519}_host_key,
 # so `dropbear -R` creates them there on first connection.
