@@ -25,8 +25,16 @@ CFLAGS_HOST := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined \
 
 INIT_SRCS := $(sort $(wildcard init/*.c))
 INIT_HDRS := $(wildcard init/*.h)
+# What /init and lifeboat share (common/), one static library both link.
+COMMON_SRCS := $(sort $(wildcard common/*.c))
+COMMON_HDRS := $(wildcard common/*.h)
+COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
+COMMON_LIB := $(B)/common/libcommon.a
 # Host unit tests link everything but main() and the libblkid edge (they fake it).
-INIT_LIB_SRCS := $(filter-out init/main.c init/%_blkid.c,$(INIT_SRCS))
+INIT_LIB_SRCS := $(filter-out init/main.c,$(INIT_SRCS))
+COMMON_LIB_SRCS := $(filter-out common/%_blkid.c,$(COMMON_SRCS))
+HOST_SRCS := $(INIT_LIB_SRCS) $(COMMON_LIB_SRCS)
+HOST_HDRS := $(INIT_HDRS) $(COMMON_HDRS)
 # libblkid and libmount, static musl, from the util-linux component build.
 UL := $(B)/comp/util-linux/prefix
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -40,7 +48,7 @@ CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
 PINS := $(wildcard build/pins/*.pin)
 # Patches of the components (build/patches/NAME/, applied by lib.sh's copy_src);
 # the kernel's (build/patches/linux) are the kernel's inputs.
-COMPONENT_PATCHES := $(filter-out build/patches/linux/%,$(wildcard build/patches/*/*))
+COMPONENT_PATCHES := $(filter-out build/patches/linux/%,$(wildcard build/patches/*/*.patch))
 COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config $(COMPONENT_PATCHES)
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
@@ -97,19 +105,27 @@ $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	[ -z "$$clean" ] || echo "components, clean build: $$(( $$(date +%s) - start )) s ($$(date -u +%F))" >> $(B)/timings.txt
 	touch $@
 
-$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) Makefile $(B)/stamps/components $(B)/build-vars | check-deps
+$(B)/common/%.o: common/%.c $(COMMON_HDRS) Makefile $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -I$(UL)/include/blkid \
-		-o $@ $(INIT_SRCS) -L$(UL)/lib -lblkid
+	$(MUSL_CC) $(CFLAGS_TARGET) -Icommon -I$(UL)/include/blkid -c -o $@ $<
+
+# D: no timestamps or owners in the archive, so that it builds the same bytes
+$(COMMON_LIB): $(COMMON_OBJS)
+	rm -f $@
+	ar rcsD $@ $(COMMON_OBJS)
+
+$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) $(COMMON_HDRS) $(COMMON_LIB) Makefile $(B)/stamps/components $(B)/build-vars | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -Icommon \
+		-o $@ $(INIT_SRCS) $(COMMON_LIB) -L$(UL)/lib -lblkid
 	strip $@
 
-# Our applets (applets/*.c) share the disk code with /init.
-APPLET_SHARED := init/disks.c init/disktable.c init/disktable_blkid.c init/banner.c init/util.c
+# Our applets (applets/*.c) share the disk code with /init through common/.
 APPLET_SRCS := $(sort $(wildcard applets/*.c))
-$(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(APPLET_SHARED) $(INIT_HDRS) $(B)/stamps/components | check-deps
+$(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(COMMON_HDRS) $(COMMON_LIB) $(B)/stamps/components | check-deps
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_TARGET) -Iinit -Iapplets -I$(UL)/include/blkid -I$(UL)/include/libmount \
-		-o $@ $(APPLET_SRCS) $(APPLET_SHARED) -L$(UL)/lib -lmount -lblkid
+	$(MUSL_CC) $(CFLAGS_TARGET) -Iapplets -Icommon -I$(UL)/include/blkid -I$(UL)/include/libmount \
+		-o $@ $(APPLET_SRCS) $(COMMON_LIB) -L$(UL)/lib -lmount -lblkid
 	strip $@
 
 # The root filesystem as a gen_init_cpio list (no root privileges needed).
@@ -167,19 +183,19 @@ bench-smoke: need-boot image
 	@grep '^run 1:' $(BENCH_SMOKE)/stdout.log
 
 # Host unit tests under ASan/UBSan.
-$(B)/unit/%: tests/unit/%.c $(INIT_LIB_SRCS) $(INIT_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c | need-unit
+$(B)/unit/%: tests/unit/%.c $(HOST_SRCS) $(HOST_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c | need-unit
 	@mkdir -p $(@D)
 	@echo "CC (host, ASan/UBSan) $@"
-	@gcc $(CFLAGS_HOST) -Iinit -Itests/unit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
+	@gcc $(CFLAGS_HOST) -Iinit -Icommon -Itests/unit -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 # Fuzzing: clang's libFuzzer with ASan/UBSan over the same sources as unit.
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(INIT_LIB_SRCS) $(INIT_HDRS) tests/unit/fake_blkid.c | need-fuzz
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(HOST_SRCS) $(HOST_HDRS) tests/unit/fake_blkid.c | need-fuzz
 	@mkdir -p $(@D)
 	@echo "CC (host, libFuzzer) $@"
-	@clang $(CFLAGS_FUZZ) -Iinit -o $@ $< $(INIT_LIB_SRCS) tests/unit/fake_blkid.c
+	@clang $(CFLAGS_FUZZ) -Iinit -Icommon -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
 
 # Each target for FUZZ_SECONDS, from the checked-in seeds; new inputs go to
 # _build/fuzz/corpus, crashes to _build/fuzz/crashes (copy them into
@@ -220,17 +236,17 @@ check: check-deps lint unit fuzz-regress boot bench-smoke
 # Style (clang-format, .clang-format), then cppcheck and clang-tidy
 # (.clang-tidy) on every C file: applets/ and *_blkid.c need the util-linux
 # headers, so the components are built first.
-LINT_C := $(sort $(wildcard init/*.c tests/unit/*.c tests/fuzz/*.c))
-LINT_FORMAT := $(sort $(wildcard init/*.[ch] applets/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
-	build/components/*.c))
-LINT_INC := -Iinit -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
+LINT_C := $(sort $(wildcard init/*.c common/*.c tests/unit/*.c tests/fuzz/*.c))
+LINT_FORMAT := $(sort $(wildcard init/*.[ch] common/*.[ch] applets/*.[ch] tests/unit/*.[ch] \
+	tests/fuzz/*.[ch] build/components/*.c))
+LINT_INC := -Iinit -Icommon -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
 lint: need-lint $(B)/stamps/components
 	@echo "LINT clang-format"
 	@clang-format --dry-run --Werror $(LINT_FORMAT)
 	@echo "LINT cppcheck"
 	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
-		-D_GNU_SOURCE -Iinit -Itests/unit $(LINT_C) $(wildcard applets/*.c)
+		-D_GNU_SOURCE -Iinit -Icommon -Itests/unit $(LINT_C) $(wildcard applets/*.c)
 	@# the multi-call dispatcher is built with its name and a generated table (lib.sh)
 	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
@@ -248,7 +264,7 @@ lint: need-lint $(B)/stamps/components
 	exit $$rc
 
 clean:
-	rm -rf $(OUT) $(B)/init $(B)/unit $(B)/fuzz $(B)/iso $(B)/initramfs.list
+	rm -rf $(OUT) $(B)/init $(B)/common $(B)/unit $(B)/fuzz $(B)/iso $(B)/initramfs.list
 
 distclean:
 	rm -rf $(OUT) $(B)

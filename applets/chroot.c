@@ -20,6 +20,7 @@
 #include "lifeboat.h"
 #include "mounts.h"
 #include "rootpath.h"
+#include "util.h"
 
 /* the API filesystems: mount point, source, type, options */
 static const char *const api_mounts[][4] = {
@@ -32,8 +33,9 @@ static const char *const api_mounts[][4] = {
 
 static int chroot_usage(void)
 {
-	fprintf(stderr, "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
-			"sda, /dev/sda, sdc1)\n");
+	(void)fprintf(stderr,
+		      "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
+		      "sda, /dev/sda, sdc1)\n");
 	return EXIT_USAGE;
 }
 
@@ -45,8 +47,8 @@ static int looks_like_linux(const char *root)
 	size_t i;
 
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", root, need[i]);
-		if (lstat(path, &st) < 0)
+		if (!path_fmt(path, sizeof(path), "%s/%s", root, need[i]) ||
+		    lstat(path, &st) < 0)
 			return 0;
 	}
 	return 1;
@@ -62,14 +64,17 @@ static int copy_file(const char *from, const char *to)
 	if (!in)
 		return -1;
 	out = fopen(to, "we");
+	/* in is only read: closing it cannot lose anything */
 	if (!out) {
-		fclose(in);
+		(void)fclose(in);
 		return -1;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			rc = -1;
-	fclose(in);
+	if (ferror(in))
+		rc = -1;
+	(void)fclose(in);
 	return fclose(out) || rc ? -1 : 0;
 }
 
@@ -79,7 +84,8 @@ static int mkdirs_in_run(const char *root, const char *path)
 	char buf[4096];
 	char *p;
 
-	snprintf(buf, sizeof(buf), "%s%s", root, path);
+	if (!path_join(buf, sizeof(buf), root, path))
+		return -1;
 	for (p = buf + strlen(root) + 1; (p = strchr(p, '/')); p++) {
 		*p = '\0';
 		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
@@ -95,11 +101,25 @@ static int mounted_here(const struct mounts *m, const char *root,
 	char target[4096];
 	int i;
 
-	snprintf(target, sizeof(target), "%s%s", root, path);
+	if (!path_join(target, sizeof(target), root, path))
+		return 0;
 	for (i = 0; i < m->n; i++)
 		if (!strcmp(m->targets[i], target))
 			return 1;
 	return 0;
+}
+
+#define RUN "/run/"
+
+/* Drop prefix from path when what follows it is under /run; 1 if done. */
+static int drop_prefix(char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(path, prefix, n) || strncmp(path + n, RUN, strlen(RUN)))
+		return 0;
+	memmove(path, path + n, strlen(path + n) + 1);
+	return 1;
 }
 
 /*
@@ -120,31 +140,28 @@ static void setup_dns(struct mounts *m, const char *root)
 		       "the chroot keeps its own\n");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/etc/resolv.conf", root);
+	if (!path_join(path, sizeof(path), root, "/etc/resolv.conf"))
+		goto left_alone;
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		mounts_add(m, "/etc/resolv.conf", path, NULL, "bind");
 		return;
 	}
 	n = readlink(path, link, sizeof(link) - 1);
-	if (n > 0) {
+	if (n > 0)
 		link[n] = '\0';
-		if (link[0] == '/')
-			snprintf(target, sizeof(target), "%s", link);
-		else
-			snprintf(target, sizeof(target), "/etc/%s", link);
+	if (n > 0 && path_join(target, sizeof(target),
+			       link[0] == '/' ? "" : "/etc/", link)) {
 		/* ../run/x from /etc and /var/run/x mean /run/x */
-		if (!strncmp(target, "/etc/../run/", 12))
-			memmove(target, target + 7, strlen(target + 7) + 1);
-		else if (!strncmp(target, "/var/run/", 9))
-			memmove(target, target + 4, strlen(target + 4) + 1);
-		if (!strncmp(target, "/run/", 5) && !strstr(target, "/..") &&
-		    mounted_here(m, root, "/run") &&
-		    mkdirs_in_run(root, target) == 0) {
-			snprintf(path, sizeof(path), "%s%s", root, target);
-			if (copy_file("/etc/resolv.conf", path) == 0)
-				return;
-		}
+		if (!drop_prefix(target, "/etc/.."))
+			drop_prefix(target, "/var");
+		if (!strncmp(target, RUN, strlen(RUN)) &&
+		    !strstr(target, "/..") && mounted_here(m, root, "/run") &&
+		    mkdirs_in_run(root, target) == 0 &&
+		    path_join(path, sizeof(path), root, target) &&
+		    copy_file("/etc/resolv.conf", path) == 0)
+			return;
 	}
+left_alone:
 	printf("lifeboat: /etc/resolv.conf on the disk is neither a file nor "
 	       "a link into /run; DNS may not work in the chroot\n");
 }
@@ -176,12 +193,13 @@ static void child(const char *root, char **cmd)
 	char *argv[2];
 	size_t i;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	/* signal() fails only for a bad signal number */
+	(void)signal(SIGINT, SIG_DFL);
+	(void)signal(SIGQUIT, SIG_DFL);
+	(void)signal(SIGHUP, SIG_DFL);
 	if (chroot(root) < 0 || chdir("/") < 0) {
-		fprintf(stderr, "lifeboat: cannot chroot to %s: %s\n", root,
-			strerror(errno));
+		(void)fprintf(stderr, "lifeboat: cannot chroot to %s: %s\n",
+			      root, strerror(errno));
 		_exit(EXIT_SYSTEM);
 	}
 	setenv("PATH",
@@ -190,8 +208,9 @@ static void child(const char *root, char **cmd)
 	setenv("HOME", "/root", 1);
 	if (cmd[0]) {
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "lifeboat: cannot run %s in the chroot: %s\n",
-			cmd[0], strerror(errno));
+		(void)fprintf(stderr,
+			      "lifeboat: cannot run %s in the chroot: %s\n",
+			      cmd[0], strerror(errno));
 		_exit(127);
 	}
 	for (i = 0; i < sizeof(shells) / sizeof(shells[0]); i++) {
@@ -200,7 +219,8 @@ static void child(const char *root, char **cmd)
 		setenv("SHELL", shells[i], 1);
 		execv(shells[i], argv);
 	}
-	fprintf(stderr,
+	(void)fprintf(
+		stderr,
 		"lifeboat: no shell in the chroot (/bin/bash, /bin/sh)\n");
 	_exit(127);
 }
@@ -211,13 +231,14 @@ static int run_in(const char *root, char **cmd)
 	pid_t pid;
 
 	/* the shell gets ^C and hangups; we stay to unmount after it */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	fflush(NULL);
+	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGQUIT, SIG_IGN);
+	(void)signal(SIGHUP, SIG_IGN);
+	/* so the child does not print our buffers again; main checks stdout */
+	(void)fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "lifeboat: fork: %s\n", strerror(errno));
+		(void)fprintf(stderr, "lifeboat: fork: %s\n", strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	if (pid == 0)
@@ -244,7 +265,8 @@ int cmd_chroot(int argc, char **argv)
 	if (mounts_add(&m, d.dev, d.media, NULL, "rw") < 0)
 		return EXIT_JOB;
 	if (!looks_like_linux(d.media)) {
-		fprintf(stderr,
+		(void)fprintf(
+			stderr,
 			"lifeboat: %s does not hold a Linux root filesystem "
 			"(no /etc, /bin, /usr); lifeboat disks shows the "
 			"others\n",
@@ -262,7 +284,8 @@ int cmd_chroot(int argc, char **argv)
 	       d.dev, d.media);
 	rc = run_in(d.media, argv + 2);
 	if (mounts_undo(&m)) {
-		fprintf(stderr,
+		(void)fprintf(
+			stderr,
 			"lifeboat: something under %s is still busy (a program "
 			"started in the chroot?); end it, then lifeboat umount "
 			"%s\n",

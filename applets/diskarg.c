@@ -27,18 +27,25 @@ int diskarg_parse(const char *arg, struct diskarg *d)
 		if (!isalnum((unsigned char)name[i]))
 			break;
 	if (!i || name[i] || i >= sizeof(d->name)) {
-		fprintf(stderr,
-			"lifeboat: '%s' is not a disk name (like sda, "
-			"/dev/sda or sdc1; lifeboat disks lists them)\n",
-			arg);
+		(void)fprintf(stderr,
+			      "lifeboat: '%s' is not a disk name (like sda, "
+			      "/dev/sda or sdc1; lifeboat disks lists them)\n",
+			      arg);
 		return EXIT_USAGE;
 	}
 	memset(d, 0, sizeof(*d));
 	strcpy(d->name, name);
-	snprintf(d->dev, sizeof(d->dev), "/dev/%s", name);
-	snprintf(d->media, sizeof(d->media), "/media/%s", name);
+	/* cannot be cut: the name fits d->name, and these are larger */
+	if (snprintf(d->dev, sizeof(d->dev), "/dev/%s", name) >=
+		    (int)sizeof(d->dev) ||
+	    snprintf(d->media, sizeof(d->media), "/media/%s", name) >=
+		    (int)sizeof(d->media)) {
+		(void)fprintf(stderr, "lifeboat: '%s': name too long\n", arg);
+		return EXIT_USAGE;
+	}
 	if (stat(d->dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
-		fprintf(stderr,
+		(void)fprintf(
+			stderr,
 			"lifeboat: no such disk: %s (lifeboat disks lists "
 			"them)\n",
 			d->dev);
@@ -57,8 +64,10 @@ int diskarg_mounted(const struct diskarg *d, char *where, size_t len)
 	if (!tb)
 		return -1;
 	fs = mnt_table_find_devno(tb, d->devno, MNT_ITER_FORWARD);
-	if (fs && where)
-		snprintf(where, len, "%s", mnt_fs_get_target(fs));
+	/* a mount point too long for where is said as not known */
+	if (fs && where &&
+	    snprintf(where, len, "%s", mnt_fs_get_target(fs)) >= (int)len)
+		where[0] = '\0';
 	mnt_unref_table(tb);
 	return fs != NULL;
 }
@@ -67,8 +76,8 @@ int diskarg_mkdir(const struct diskarg *d)
 {
 	if ((mkdir("/media", 0755) < 0 && errno != EEXIST) ||
 	    (mkdir(d->media, 0755) < 0 && errno != EEXIST)) {
-		fprintf(stderr, "lifeboat: cannot create %s: %s\n", d->media,
-			strerror(errno));
+		(void)fprintf(stderr, "lifeboat: cannot create %s: %s\n",
+			      d->media, strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	return 0;
@@ -88,11 +97,13 @@ int diskarg_has_fs(const struct diskarg *d)
 	found = rc != 0 || !blkid_probe_has_value(pr, "PTTYPE") ||
 		blkid_probe_has_value(pr, "TYPE");
 	if (rc == 1)
-		fprintf(stderr, "lifeboat: %s holds no filesystem (blank?)\n",
-			d->dev);
+		(void)fprintf(stderr,
+			      "lifeboat: %s holds no filesystem (blank?)\n",
+			      d->dev);
 	else if (!found) {
 		blkid_probe_lookup_value(pr, "PTTYPE", &pttype, NULL);
-		fprintf(stderr,
+		(void)fprintf(
+			stderr,
 			"lifeboat: %s holds a partition table (%s), not a "
 			"filesystem: name a partition, like %s1 (lifeboat "
 			"disks lists them)\n",
@@ -110,10 +121,10 @@ int diskarg_prepare(const char *arg, struct diskarg *d)
 	if (rc)
 		return rc;
 	if (diskarg_mounted(d, where, sizeof(where)) > 0) {
-		fprintf(stderr,
-			"lifeboat: %s is already mounted on %s (lifeboat "
-			"umount %s first)\n",
-			d->dev, where, d->name);
+		(void)fprintf(stderr,
+			      "lifeboat: %s is already mounted on %s (lifeboat "
+			      "umount %s first)\n",
+			      d->dev, where, d->name);
 		return EXIT_JOB;
 	}
 	rc = diskarg_has_fs(d);

@@ -13,6 +13,7 @@
 
 #include "fstab.h"
 #include "rootpath.h"
+#include "util.h"
 
 /* NULL when the entry is to be mounted, else why it is skipped. */
 static const char *skip_reason(struct libmnt_fs *fs)
@@ -63,9 +64,10 @@ int fstab_mount(struct mounts *m, const char *root, dev_t rootdev)
 
 	/* scan the disks, keep no cache file */
 	blkid_get_cache(&cache, "/dev/null");
-	snprintf(path, sizeof(path), "%s/etc/fstab", root);
-	if (!tb || !it || mnt_table_parse_fstab(tb, path) < 0) {
-		printf("lifeboat: no %s, nothing more to mount\n", path);
+	if (!path_join(path, sizeof(path), root, "/etc/fstab") || !tb || !it ||
+	    mnt_table_parse_fstab(tb, path) < 0) {
+		printf("lifeboat: no %s/etc/fstab, nothing more to mount\n",
+		       root);
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {

@@ -3,37 +3,30 @@
  * lifeboat: the rescue helper. One subcommand per job; exits 0, 1 (the job
  * failed), 100 (usage) or 111 (system error).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "disks.h"
 #include "disktable.h"
 #include "lifeboat.h"
 #include "util.h"
 
 static const char *root = "";
 
-static void medium_id(char *buf, size_t len)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/etc/lifeboat/medium-id", root);
-	if (read_text(path, buf, len) < 0)
-		buf[0] = '\0';
-	chomp(buf);
-}
-
 static int cmd_disks(void)
 {
-	char id[64];
+	char id[MEDIUM_ID_SIZE];
 
-	medium_id(id, sizeof(id));
+	disks_read_medium_id(root, id, sizeof(id));
 	disktable_print(stdout, root, id);
 	return 0;
 }
 
 static int usage(FILE *out)
 {
-	fprintf(out,
+	(void)fprintf(
+		out,
 		"usage: lifeboat [COMMAND]\n"
 		"  lifeboat                      getting started\n"
 		"  lifeboat disks                the disk table\n"
@@ -75,7 +68,7 @@ static int cmd_guide(void)
 	return cmd_disks();
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	if (argc < 2)
 		return cmd_guide();
@@ -91,6 +84,26 @@ int main(int argc, char **argv)
 		return cmd_net(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return usage(stdout);
-	fprintf(stderr, "lifeboat: unknown command '%s'\n", argv[1]);
+	(void)fprintf(stderr, "lifeboat: unknown command '%s'\n", argv[1]);
 	return usage(stderr);
+}
+
+/*
+ * What the commands print on stdout (the table, the guide) is their output:
+ * a write that failed (a full disk, say) fails the command, checked
+ * once here rather than at every printf.
+ */
+int main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+	int err = fflush(stdout) ? errno : 0;
+
+	if (err || ferror(stdout)) {
+		/* an earlier failed write leaves no errno to trust */
+		(void)fprintf(stderr,
+			      "lifeboat: cannot write to standard output%s%s\n",
+			      err ? ": " : "", err ? strerror(err) : "");
+		return EXIT_SYSTEM;
+	}
+	return rc;
 }

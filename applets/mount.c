@@ -15,9 +15,9 @@
 
 static int mount_usage(void)
 {
-	fprintf(stderr, "usage: lifeboat mount DISK [--rw]   (DISK: sda, "
-			"/dev/sda, sdc1)\n"
-			"       lifeboat umount DISK\n");
+	(void)fprintf(stderr, "usage: lifeboat mount DISK [--rw]   (DISK: sda, "
+			      "/dev/sda, sdc1)\n"
+			      "       lifeboat umount DISK\n");
 	return EXIT_USAGE;
 }
 
@@ -87,20 +87,21 @@ int cmd_umount(int argc, char **argv)
 	/* every mount of the disk, wherever it is */
 	while ((rc = diskarg_mounted(&d, where, sizeof(where))) > 0) {
 		if (undo_below(where) < 0 || mount_undo(where) < 0) {
-			fprintf(stderr,
-				"lifeboat: leave %s (cd /) and end the "
-				"programs using it, then try again\n",
-				where);
+			(void)fprintf(stderr,
+				      "lifeboat: leave %s (cd /) and end the "
+				      "programs using it, then try again\n",
+				      where);
 			return EXIT_JOB;
 		}
 		n++;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "lifeboat: cannot read /proc/self/mountinfo\n");
+		(void)fprintf(stderr,
+			      "lifeboat: cannot read /proc/self/mountinfo\n");
 		return EXIT_SYSTEM;
 	}
 	if (!n) {
-		fprintf(stderr, "lifeboat: %s is not mounted\n", d.dev);
+		(void)fprintf(stderr, "lifeboat: %s is not mounted\n", d.dev);
 		return EXIT_JOB;
 	}
 	printf("lifeboat: %s unmounted\n", d.dev);

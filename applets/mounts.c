@@ -3,6 +3,7 @@
  * libmount contexts without helpers (/sbin/mount.TYPE belongs to whichever
  * system is around) and without utab: nothing is written but the mount.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,31 +23,49 @@ static struct libmnt_context *new_context(void)
 	return cxt;
 }
 
+/*
+ * op (mount or umount) on cxt when it was set up (ready), then free it:
+ * 0, or why it failed in why (left as it was when it never ran).
+ */
+static int run_context(struct libmnt_context *cxt, bool ready,
+		       int (*op)(struct libmnt_context *), char *why,
+		       size_t len)
+{
+	int rc = -1;
+
+	if (ready) {
+		rc = op(cxt);
+		if (rc)
+			mnt_context_get_excode(cxt, rc, why, len);
+	}
+	mnt_free_context(cxt);
+	return rc;
+}
+
 int mounts_add(struct mounts *m, const char *source, const char *target,
 	       const char *fstype, const char *options)
 {
 	struct libmnt_context *cxt;
 	char why[256] = "out of memory";
-	int rc = -1;
+	int rc;
 
 	if (m->n >= MOUNTS_MAX) {
-		fprintf(stderr, "lifeboat: too many mounts, not mounting %s\n",
-			target);
+		(void)fprintf(stderr,
+			      "lifeboat: too many mounts, not mounting %s\n",
+			      target);
 		return -1;
 	}
 	cxt = new_context();
-	if (cxt && !mnt_context_set_source(cxt, source) &&
-	    !mnt_context_set_target(cxt, target) &&
-	    (!fstype || !mnt_context_set_fstype(cxt, fstype)) &&
-	    (!options || !mnt_context_set_options(cxt, options))) {
-		rc = mnt_context_mount(cxt);
-		if (rc)
-			mnt_context_get_excode(cxt, rc, why, sizeof(why));
-	}
-	mnt_free_context(cxt);
+	rc = run_context(
+		cxt,
+		cxt && !mnt_context_set_source(cxt, source) &&
+			!mnt_context_set_target(cxt, target) &&
+			(!fstype || !mnt_context_set_fstype(cxt, fstype)) &&
+			(!options || !mnt_context_set_options(cxt, options)),
+		mnt_context_mount, why, sizeof(why));
 	if (rc) {
-		fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n", source,
-			target, why);
+		(void)fprintf(stderr, "lifeboat: cannot mount %s on %s: %s\n",
+			      source, target, why);
 		return -1;
 	}
 	m->targets[m->n] = strdup(target);
@@ -62,17 +81,12 @@ int mount_undo(const char *target)
 {
 	struct libmnt_context *cxt = new_context();
 	char why[256] = "out of memory";
-	int rc = -1;
+	int rc = run_context(cxt, cxt && !mnt_context_set_target(cxt, target),
+			     mnt_context_umount, why, sizeof(why));
 
-	if (cxt && !mnt_context_set_target(cxt, target)) {
-		rc = mnt_context_umount(cxt);
-		if (rc)
-			mnt_context_get_excode(cxt, rc, why, sizeof(why));
-	}
-	mnt_free_context(cxt);
 	if (rc) {
-		fprintf(stderr, "lifeboat: cannot unmount %s: %s\n", target,
-			why);
+		(void)fprintf(stderr, "lifeboat: cannot unmount %s: %s\n",
+			      target, why);
 		return -1;
 	}
 	return 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lifeboat.h"
+#include "util.h"
 
 static void attr(const char *iface, const char *name, char *buf, size_t len)
 {
@@ -20,13 +21,15 @@ static void attr(const char *iface, const char *name, char *buf, size_t len)
 	FILE *f;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", iface, name);
+	/* an attribute whose path does not fit is shown as empty */
+	if (!path_fmt(path, sizeof(path), "/sys/class/net/%s/%s", iface, name))
+		return;
 	f = fopen(path, "re");
 	if (!f)
 		return;
 	if (fgets(buf, (int)len, f))
 		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+	(void)fclose(f); /* read only */
 }
 
 static void addresses(const struct ifaddrs *all, const char *iface)
@@ -77,8 +80,9 @@ static void routes(void)
 
 	if (!f)
 		return;
+	/* read only: closing cannot lose anything */
 	if (!fgets(line, sizeof(line), f)) { /* the header */
-		fclose(f);
+		(void)fclose(f);
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -99,7 +103,7 @@ static void routes(void)
 			       __builtin_popcountl(mask), iface,
 			       gw ? " via " : "", gw ? gs : "");
 	}
-	fclose(f);
+	(void)fclose(f);
 }
 
 int cmd_net(int argc, char **argv)
@@ -112,7 +116,7 @@ int cmd_net(int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1) {
-		fprintf(stderr, "usage: lifeboat net\n");
+		(void)fprintf(stderr, "usage: lifeboat net\n");
 		return EXIT_USAGE;
 	}
 	if (getifaddrs(&all) < 0) {
@@ -154,7 +158,7 @@ int cmd_net(int argc, char **argv)
 		}
 	}
 	if (f)
-		fclose(f);
+		(void)fclose(f); /* read only */
 	if (!dns)
 		printf("  none yet\n");
 	return 0;

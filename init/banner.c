@@ -1,74 +1,24 @@
 #include "banner.h"
 #include "disktable.h"
-#include "util.h"
 
-#include <dirent.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
-void banner_print(FILE *out)
+void banner_print(FILE *out, const char *root, const struct boot_state *st,
+		  bool boot_table)
 {
-	fprintf(out, "\nWelcome to Lifeboat! (version %s)\n\n",
-		LIFEBOAT_VERSION);
-	banner_disks(out);
-	if (banner_network[0])
-		fprintf(out, "\n%s\n", banner_network);
-	fprintf(out, "\nType 'lifeboat' for the rescue guide; "
-		     "'poweroff' when done.\n\n");
+	/* console text: a failed write has no one to be told to */
+	(void)fprintf(out, "\nWelcome to Lifeboat! (version %s)\n\n",
+		      LIFEBOAT_VERSION);
+	banner_disks(out, root, st, boot_table);
+	if (st->network[0])
+		(void)fprintf(out, "\n%s\n", st->network);
+	(void)fprintf(out, "\nType 'lifeboat' for the rescue guide; "
+			   "'poweroff' when done.\n\n");
 }
 
-void format_size(char *buf, size_t size, uint64_t bytes)
+void banner_disks(FILE *out, const char *root, const struct boot_state *st,
+		  bool boot_table)
 {
-	static const char units[] = "BKMGTPE";
-	unsigned int u = 0;
-	uint64_t tenths;
-
-	while (u < sizeof(units) - 2 && bytes >= (UINT64_C(1024) << (10 * u)))
-		u++;
-	if (u == 0) {
-		snprintf(buf, size, "%" PRIu64 "B", bytes);
-		return;
-	}
-	/* Divide first: bytes * 10 could overflow for exabyte sizes. */
-	tenths = (bytes >> (10 * u)) * 10 +
-		 ((bytes & ((UINT64_C(1) << (10 * u)) - 1)) * 10 +
-		  (UINT64_C(1) << (10 * u - 1))) /
-			 (UINT64_C(1) << (10 * u));
-	if (tenths < 100)
-		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", tenths / 10,
-			 tenths % 10, units[u]);
+	if (boot_table && st->disk_table)
+		(void)fputs(st->disk_table, out);
 	else
-		snprintf(buf, size, "%" PRIu64 "%c", (tenths + 5) / 10,
-			 units[u]);
-}
-
-char banner_medium_id[64];
-char banner_network[160];
-
-static char *cached_disks;
-
-void banner_cache_disks(const char *root, const struct disk *disks, int n)
-{
-	banner_forget_disks();
-	cached_disks = disktable_text(root, disks, n);
-}
-
-void banner_forget_disks(void)
-{
-	free(cached_disks);
-	cached_disks = NULL;
-}
-
-void banner_disks_at(FILE *out, const char *root)
-{
-	if (cached_disks)
-		fputs(cached_disks, out);
-	else
-		disktable_print(out, root, banner_medium_id);
-}
-
-void banner_disks(FILE *out)
-{
-	banner_disks_at(out, "");
+		disktable_print(out, root, st->medium_id);
 }

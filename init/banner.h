@@ -1,44 +1,30 @@
 /*
  * What a fresh console shell shows first: the welcome line, the disks, and
- * how to get started.
+ * how to get started, from what the boot learnt (state.h).
  */
 #ifndef LB_BANNER_H
 #define LB_BANNER_H
 
-#include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
-#include "disks.h"
+#include "state.h"
 
 #ifndef LIFEBOAT_VERSION
 #define LIFEBOAT_VERSION "dev"
 #endif
 
-/* The whole banner, for one console. */
-void banner_print(FILE *out);
-
-/* The build's medium identifier, for the disk table (set by the disk step). */
-extern char banner_medium_id[64];
-/* The network line (set by the network step; "" for none). */
-extern char banner_network[160];
-
 /*
- * The disk table of the banner: the one banner_cache_disks made, if any,
- * else probed now.
+ * The whole banner, for one console. boot_table: the first shells of the
+ * boot show the table the boot probed, so that every console prints the
+ * same text without probing again; later ones (a shell exited: things may
+ * have changed) probe ROOT's disks now.
  */
-void banner_disks(FILE *out);
-/* banner_disks for a root prefix (unit tests use a fake /sys/block). */
-void banner_disks_at(FILE *out, const char *root);
+void banner_print(FILE *out, const char *root, const struct boot_state *st,
+		  bool boot_table);
 
-/*
- * Probe the table once (in parallel) for the first shells of the boot, so
- * that every console prints the same text without probing again.
- */
-void banner_cache_disks(const char *root, const struct disk *disks, int n);
-/* Back to probing at each banner (a shell exited: things may have changed). */
-void banner_forget_disks(void);
-
-/* bytes as "512B", "1.5K", "256M", "20G" (powers of 1024, like lsblk) */
-void format_size(char *buf, size_t size, uint64_t bytes);
+/* The banner's disk table alone. */
+void banner_disks(FILE *out, const char *root, const struct boot_state *st,
+		  bool boot_table);
 
 #endif

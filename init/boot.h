@@ -7,6 +7,7 @@
 #define LB_BOOT_H
 
 #include "options.h"
+#include "state.h"
 #include "sysops.h"
 
 #define LB_RUN_DIR "/run/lifeboat"
@@ -17,6 +18,7 @@ struct lb_context {
 	const char *root; /* "" on the real system; a temp dir in tests */
 	const struct sys_ops *ops;
 	struct lb_options opts; /* filled by the "boot options" step */
+	struct boot_state state; /* what the later steps learn */
 };
 
 struct boot_step {

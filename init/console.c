@@ -104,25 +104,15 @@ void tty_make_sane(struct termios *t)
 		     IEXTEN;
 }
 
-void child_reset(void)
-{
-	sigset_t none;
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* -1000 is for PID 1 only; a runaway rescue job may be killed */
-	write_text("/proc/self/oom_score_adj", "0\n", 0644);
-}
-
 static int open_tty(const char *name)
 {
 	char path[64];
 	int fd, flags;
 
-	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (!path_fmt(path, sizeof(path), "/dev/%s", name)) {
+		lb_error("cannot open /dev/%s: name too long", name);
+		return -1;
+	}
 	/* O_NONBLOCK: a serial line without carrier must not block open */
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -135,7 +125,8 @@ static int open_tty(const char *name)
 	return fd;
 }
 
-_Noreturn void console_exec_shell(const char *name)
+_Noreturn void console_exec_shell(const char *name, const struct boot_state *st,
+				  bool boot_table)
 {
 	char term[32];
 	char *const argv[] = { "sh", "-l", NULL };
@@ -145,8 +136,12 @@ _Noreturn void console_exec_shell(const char *name)
 	struct termios t;
 	int fd;
 
-	child_reset();
-	snprintf(term, sizeof(term), "TERM=%s", console_term(name));
+	if (child_reset() < 0)
+		lb_warn("cannot reset the OOM score of the shell on %s: %s; "
+			"it starts protected like PID 1",
+			name, strerror(errno));
+	/* "linux" or "vt102": it fits */
+	(void)snprintf(term, sizeof(term), "TERM=%s", console_term(name));
 	setsid();
 	fd = open_tty(name);
 	if (fd < 0)
@@ -167,8 +162,9 @@ _Noreturn void console_exec_shell(const char *name)
 	if (chdir("/root") < 0 && chdir("/") < 0)
 		lb_warn("cannot change to /root or /: %s", strerror(errno));
 
-	banner_print(stdout);
-	fflush(stdout);
+	banner_print(stdout, "", st, boot_table);
+	/* the shell starts anyway; the banner is a courtesy */
+	(void)fflush(stdout);
 	execve(SHELL, argv, envp);
 	lb_error("cannot run " SHELL ": %s", strerror(errno));
 	_exit(127);

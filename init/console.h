@@ -6,7 +6,10 @@
 #ifndef LB_CONSOLE_H
 #define LB_CONSOLE_H
 
+#include <stdbool.h>
 #include <termios.h>
+
+#include "state.h"
 
 #define CONSOLE_NAME_SIZE 32
 #define CONSOLES_MAX 8
@@ -33,15 +36,11 @@ const char *console_term(const char *name);
 void tty_make_sane(struct termios *t);
 
 /*
- * In a child of PID 1: reset the signal mask and dispositions and the OOM
- * score that PID 1 keeps for itself. Every child must call it before exec.
- */
-void child_reset(void);
-
-/*
  * In a freshly forked child: own session, name as controlling tty on fds
- * 0-2, the banner, then exec /bin/sh -l as root. Never returns.
+ * 0-2, the banner from what the boot learnt (boot_table: see banner.h),
+ * then exec /bin/sh -l as root. Never returns.
  */
-_Noreturn void console_exec_shell(const char *name);
+_Noreturn void console_exec_shell(const char *name, const struct boot_state *st,
+				  bool boot_table);
 
 #endif

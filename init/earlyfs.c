@@ -56,21 +56,6 @@ const struct fs_entry earlyfs_table[] = {
 };
 const size_t earlyfs_count = ARRAY_SIZE(earlyfs_table);
 
-void earlyfs_describe(const struct fs_entry *e, char *buf, size_t size)
-{
-	switch (e->kind) {
-	case FS_DIR:
-		snprintf(buf, size, "directory %s", e->path);
-		break;
-	case FS_MOUNT:
-		snprintf(buf, size, "mount %s on %s", e->fstype, e->path);
-		break;
-	case FS_SYMLINK:
-		snprintf(buf, size, "link %s -> %s", e->path, e->target);
-		break;
-	}
-}
-
 /* mkdir that is happy if the directory is already there. */
 static int ensure_dir(const char *path, mode_t mode, bool *created)
 {

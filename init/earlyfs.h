@@ -42,7 +42,4 @@ int earlyfs_apply(const char *root, const struct fs_entry *table, size_t n,
  */
 bool earlyfs_is_api_mount(const char *target, const char *fstype);
 
-/* One line describing an entry ("mount proc on /proc"), for logs. */
-void earlyfs_describe(const struct fs_entry *e, char *buf, size_t size);
-
 #endif

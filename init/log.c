@@ -134,7 +134,8 @@ static void vlog(enum lb_level level, const char *fmt, va_list ap)
 
 	if (level > LB_ERROR)
 		level = LB_ERROR;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* a message is cut to LOG_MSG_MAX on purpose: one line, one write */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	lg.count[level]++;
 	memcpy(lg.last, msg, strlen(msg) + 1);
 
@@ -147,41 +148,19 @@ static void vlog(enum lb_level level, const char *fmt, va_list ap)
 		console_write(level, msg);
 }
 
-void lb_log(enum lb_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(level, fmt, ap);
-	va_end(ap);
-}
-
-void lb_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_INFO, fmt, ap);
-	va_end(ap);
-}
-
-void lb_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_WARN, fmt, ap);
-	va_end(ap);
-}
-
-void lb_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LB_ERROR, fmt, ap);
-	va_end(ap);
-}
+/* lb_info, lb_warn, lb_error: vlog at one level */
+#define LOG_AT(name, level)             \
+	void name(const char *fmt, ...) \
+	{                               \
+		va_list ap;             \
+                                        \
+		va_start(ap, fmt);      \
+		vlog(level, fmt, ap);   \
+		va_end(ap);             \
+	}
+LOG_AT(lb_info, LB_INFO)
+LOG_AT(lb_warn, LB_WARN)
+LOG_AT(lb_error, LB_ERROR)
 
 /* Split a buffered boot.log line back into level and message for kmsg. */
 static void kmsg_replay_line(const char *line, size_t len)
@@ -258,15 +237,22 @@ int log_attach_file(const char *path)
 
 int log_attach_kmsg(const char *path)
 {
-	/* O_APPEND only matters for the plain file the unit tests use */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	size_t len = strlen(path);
+	int fd;
 
+	/* the path is kept to reopen it; a cut one would open another file */
+	if (len >= sizeof(lg.kmsg_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* O_APPEND only matters for the plain file the unit tests use */
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	if (sink.kmsg_fd >= 0)
 		close(sink.kmsg_fd);
 	sink.kmsg_fd = fd;
-	snprintf(lg.kmsg_path, sizeof(lg.kmsg_path), "%s", path);
+	memcpy(lg.kmsg_path, path, len + 1);
 	replay(fd, true);
 	return 0;
 }

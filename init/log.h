@@ -15,13 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "warn.h"
+
 enum lb_level { LB_INFO, LB_WARN, LB_ERROR };
 
 void lb_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void lb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* lb_warn: common/warn.h, defined in log.c */
 void lb_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void lb_log(enum lb_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* Open a sink and replay what was logged before; 0 or -1/errno. */
 int log_attach_file(const char *path);

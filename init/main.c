@@ -4,10 +4,11 @@
  * with them; a table maps each signal to what it means (busybox's
  * contract, which its halt/poweroff/reboot applets speak).
  */
-#include "banner.h"
+#include "banner.h" /* LIFEBOAT_VERSION */
 #include "boot.h"
 #include "console.h"
 #include "log.h"
+#include "options.h"
 #include "shutdown.h"
 #include "supervise.h"
 #include "util.h"
@@ -37,8 +38,7 @@ static void reap(void)
 
 	/* Orphans of the whole system end up here: take all of them. */
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (supervisor_exited(&sv, pid, status, now))
-			banner_forget_disks();
+		(void)supervisor_exited(&sv, pid, status, now);
 }
 
 static void go_down(enum shutdown_kind kind)
@@ -125,8 +125,10 @@ int main(void)
 	ctx.ops = &sys_real;
 	/*
 	 * The kernel hands every unknown name=value of the boot line to init
-	 * as an environment variable, passwd= included: no child inherits it.
+	 * as an environment variable, passwd= included: /proc/1/environ shows
+	 * its bytes, so they are overwritten, and no child inherits it.
 	 */
+	options_scrub_secrets(environ);
 	environ = clean_env;
 	umask(022);
 	if (chdir("/") < 0)
@@ -141,7 +143,7 @@ int main(void)
 	boot_run(&ctx);
 
 	n = console_list(ctx.root, names, CONSOLES_MAX);
-	supervisor_init(&sv, names, n, spawn_console_shell);
+	supervisor_init(&sv, names, n, spawn_console_shell, &ctx.state);
 	for (;;) {
 		if (supervisor_start_due(&sv, now_ms()) > 0 && !prompted) {
 			/* the benchmark reads this line from boot.log */

@@ -4,19 +4,49 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define FIELDS 10
+/* The fields of ip=, in the kernel's order (Documentation/.../nfsroot). */
+enum ip_field {
+	F_CLIENT,
+	F_SERVER,
+	F_GATEWAY,
+	F_NETMASK,
+	F_HOSTNAME,
+	F_DEVICE,
+	F_AUTOCONF,
+	F_DNS0,
+	F_DNS1,
+	F_NTP0,
+	FIELDS
+};
 
-static void set_err(char *err, size_t len, const char *what, const char *v)
+/* Why v is refused, into err; -1, for the caller to return. */
+static int set_err(char *err, size_t len, const char *what, const char *v)
 {
-	snprintf(err, len, "%s '%.40s'%s", what, v,
-		 strlen(v) > 40 ? "..." : "");
+	/* cut on purpose: a garbage value is shown by its start */
+	(void)snprintf(err, len, "%s '%.40s'%s", what, v,
+		       strlen(v) > 40 ? "..." : "");
+	return -1;
+}
+
+/* The autoconf words that mean DHCP (the kernel's BOOTP and RARP too). */
+static bool is_dhcp_word(const char *s)
+{
+	return !strcmp(s, "dhcp") || !strcmp(s, "on") || !strcmp(s, "any") ||
+	       !strcmp(s, "both") || !strcmp(s, "bootp");
+}
+
+static bool is_off_word(const char *s)
+{
+	return !strcmp(s, "off") || !strcmp(s, "none");
 }
 
 static int is_ipv4(const char *s)
@@ -72,102 +102,115 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-int netcfg_parse(const char *value, struct net_config *c, char *err,
-		 size_t errlen)
+/* buf's colon-separated fields into f ("" past the end); -1: too many. */
+static int split_fields(char *buf, const char *f[FIELDS])
 {
-	char buf[512], *f[FIELDS], *p;
-	int n = 0, i;
+	char *p;
+	int n = 0;
 
-	memset(c, 0, sizeof(*c));
-	c->mode = NET_DHCP;
-	err[0] = '\0';
-	if (!value || !*value)
-		return 0;
-	if (!strcmp(value, "off") || !strcmp(value, "none")) {
-		c->mode = NET_OFF;
-		return 0;
-	}
-	if (!strcmp(value, "dhcp") || !strcmp(value, "on") ||
-	    !strcmp(value, "any") || !strcmp(value, "both") ||
-	    !strcmp(value, "bootp"))
-		return 0;
-	if (strlen(value) >= sizeof(buf)) {
-		set_err(err, errlen, "ip= is too long:", value);
-		return -1;
-	}
-	memcpy(buf, value, strlen(value) + 1);
 	for (p = buf, f[n++] = p; *p && n < FIELDS; p++)
 		if (*p == ':') {
 			*p = '\0';
 			f[n++] = p + 1;
 		}
-	if (strchr(f[n - 1], ':')) {
-		set_err(err, errlen, "ip= has too many fields:", value);
+	if (strchr(f[n - 1], ':'))
 		return -1;
-	}
-	for (i = n; i < FIELDS; i++)
+	for (int i = n; i < FIELDS; i++)
 		f[i] = "";
-
-	if (*f[5] && (copy_field(c->device, sizeof(c->device), f[5]) ||
-		      !valid_name(f[5]))) {
-		set_err(err, errlen, "ip=: bad device", f[5]);
-		goto dhcp;
-	}
-	if (*f[4] && (copy_field(c->hostname, sizeof(c->hostname), f[4]) ||
-		      !valid_name(f[4]))) {
-		set_err(err, errlen, "ip=: bad hostname", f[4]);
-		goto dhcp;
-	}
-	if (!strcmp(f[6], "off") || !strcmp(f[6], "none")) {
-		if (!*f[0]) {
-			c->mode = NET_OFF;
-			return 0;
-		}
-	} else if (*f[6] && strcmp(f[6], "dhcp") && strcmp(f[6], "on") &&
-		   strcmp(f[6], "any") && strcmp(f[6], "both") &&
-		   strcmp(f[6], "bootp")) {
-		set_err(err, errlen, "ip=: unknown autoconf", f[6]);
-		goto dhcp;
-	} else if (*f[6] || !*f[0]) {
-		return 0; /* DHCP, perhaps on one device */
-	}
-
-	if (!is_ipv4(f[0])) {
-		set_err(err, errlen, "ip=: bad client address", f[0]);
-		goto dhcp;
-	}
-	copy_field(c->address, sizeof(c->address), f[0]);
-	if (*f[1] && !is_ipv4(f[1])) {
-		set_err(err, errlen, "ip=: bad server address", f[1]);
-		goto dhcp;
-	}
-	if (*f[2]) {
-		if (!is_ipv4(f[2])) {
-			set_err(err, errlen, "ip=: bad gateway", f[2]);
-			goto dhcp;
-		}
-		copy_field(c->gateway, sizeof(c->gateway), f[2]);
-	}
-	c->prefix = *f[3] ? mask_prefix(f[3]) : class_prefix(f[0]);
-	if (c->prefix < 0) {
-		set_err(err, errlen, "ip=: bad netmask", f[3]);
-		goto dhcp;
-	}
-	for (i = 0; i < 2; i++) {
-		if (!*f[7 + i])
-			continue;
-		if (!is_ipv4(f[7 + i])) {
-			set_err(err, errlen, "ip=: bad DNS server", f[7 + i]);
-			goto dhcp;
-		}
-		copy_field(c->dns[i], sizeof(c->dns[i]), f[7 + i]);
-	}
-	c->mode = NET_STATIC;
 	return 0;
-dhcp:
+}
+
+static int parse_names(const char *const f[FIELDS], struct net_config *c,
+		       char *err, size_t errlen)
+{
+	if (*f[F_DEVICE] &&
+	    (copy_field(c->device, sizeof(c->device), f[F_DEVICE]) ||
+	     !valid_name(f[F_DEVICE])))
+		return set_err(err, errlen, "ip=: bad device", f[F_DEVICE]);
+	if (*f[F_HOSTNAME] &&
+	    (copy_field(c->hostname, sizeof(c->hostname), f[F_HOSTNAME]) ||
+	     !valid_name(f[F_HOSTNAME])))
+		return set_err(err, errlen, "ip=: bad hostname", f[F_HOSTNAME]);
+	return 0;
+}
+
+/* What autoconf and the client address ask for; -1 for an unknown word. */
+static int wanted_mode(const char *const f[FIELDS], char *err, size_t errlen)
+{
+	if (is_off_word(f[F_AUTOCONF]))
+		return *f[F_CLIENT] ? NET_STATIC : NET_OFF;
+	if (*f[F_AUTOCONF] && !is_dhcp_word(f[F_AUTOCONF]))
+		return set_err(err, errlen, "ip=: unknown autoconf",
+			       f[F_AUTOCONF]);
+	/* DHCP, perhaps on one device */
+	return *f[F_AUTOCONF] || !*f[F_CLIENT] ? NET_DHCP : NET_STATIC;
+}
+
+static int parse_static(const char *const f[FIELDS], struct net_config *c,
+			char *err, size_t errlen)
+{
+	if (!is_ipv4(f[F_CLIENT]))
+		return set_err(err, errlen, "ip=: bad client address",
+			       f[F_CLIENT]);
+	copy_field(c->address, sizeof(c->address), f[F_CLIENT]);
+	if (*f[F_SERVER] && !is_ipv4(f[F_SERVER]))
+		return set_err(err, errlen, "ip=: bad server address",
+			       f[F_SERVER]);
+	if (*f[F_GATEWAY]) {
+		if (!is_ipv4(f[F_GATEWAY]))
+			return set_err(err, errlen, "ip=: bad gateway",
+				       f[F_GATEWAY]);
+		copy_field(c->gateway, sizeof(c->gateway), f[F_GATEWAY]);
+	}
+	c->prefix = *f[F_NETMASK] ? mask_prefix(f[F_NETMASK]) :
+				    class_prefix(f[F_CLIENT]);
+	if (c->prefix < 0)
+		return set_err(err, errlen, "ip=: bad netmask", f[F_NETMASK]);
+	for (int i = 0; i < 2; i++) {
+		const char *dns = f[F_DNS0 + i];
+
+		if (!*dns)
+			continue;
+		if (!is_ipv4(dns))
+			return set_err(err, errlen, "ip=: bad DNS server", dns);
+		copy_field(c->dns[i], sizeof(c->dns[i]), dns);
+	}
+	return NET_STATIC;
+}
+
+int netcfg_parse(const char *value, struct net_config *c, char *err,
+		 size_t errlen)
+{
+	char buf[512];
+	const char *f[FIELDS];
+	int mode;
+
 	memset(c, 0, sizeof(*c));
 	c->mode = NET_DHCP;
-	return -1;
+	err[0] = '\0';
+	if (!value || !*value || is_dhcp_word(value))
+		return 0;
+	if (is_off_word(value)) {
+		c->mode = NET_OFF;
+		return 0;
+	}
+	if (strlen(value) >= sizeof(buf))
+		return set_err(err, errlen, "ip= is too long:", value);
+	memcpy(buf, value, strlen(value) + 1);
+	if (split_fields(buf, f) < 0)
+		return set_err(err, errlen, "ip= has too many fields:", value);
+	mode = parse_names(f, c, err, errlen) < 0 ? -1 :
+						    wanted_mode(f, err, errlen);
+	if (mode == NET_STATIC)
+		mode = parse_static(f, c, err, errlen);
+	if (mode < 0) {
+		/* a malformed value gives DHCP, never half a configuration */
+		memset(c, 0, sizeof(*c));
+		c->mode = NET_DHCP;
+		return -1;
+	}
+	c->mode = (enum net_mode)mode;
+	return 0;
 }
 
 int netcfg_write(const struct net_config *c, const char *path)
@@ -175,19 +218,24 @@ int netcfg_write(const struct net_config *c, const char *path)
 	static const char *modes[] = { "dhcp", "static", "off" };
 	char tmp[PATH_MAX];
 	FILE *f;
+	int rc;
 
 	/* every field was validated to hold no shell metacharacters */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	f = fopen(tmp, "we");
 	if (!f)
 		return -1;
-	fprintf(f,
-		"NET_MODE=%s\nNET_DEVICE='%s'\nNET_ADDRESS='%s'\n"
-		"NET_PREFIX='%d'\nNET_GATEWAY='%s'\nNET_HOSTNAME='%s'\n"
-		"NET_DNS='%s%s%s'\n",
-		modes[c->mode], c->device, c->address, c->prefix, c->gateway,
-		c->hostname, c->dns[0], c->dns[1][0] ? " " : "", c->dns[1]);
-	if (fclose(f))
+	rc = fprintf(f,
+		     "NET_MODE=%s\nNET_DEVICE='%s'\nNET_ADDRESS='%s'\n"
+		     "NET_PREFIX='%d'\nNET_GATEWAY='%s'\nNET_HOSTNAME='%s'\n"
+		     "NET_DNS='%s%s%s'\n",
+		     modes[c->mode], c->device, c->address, c->prefix,
+		     c->gateway, c->hostname, c->dns[0],
+		     c->dns[1][0] ? " " : "", c->dns[1]);
+	if (fclose(f) != 0 || rc < 0)
 		return -1;
 	return rename(tmp, path);
 }
@@ -197,24 +245,25 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-int netcfg_interfaces(const char *root, char names[][16], int max)
+int netcfg_interfaces(const char *root, char names[][NETCFG_NAME_SIZE], int max)
 {
 	char path[PATH_MAX], buf[16];
 	DIR *d;
 	struct dirent *e;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "%s/sys/class/net", root);
+	if (!path_join(path, sizeof(path), root, "/sys/class/net"))
+		return 0;
 	d = opendir(path);
 	if (!d)
 		return 0;
 	while ((e = readdir(d)) && n < max) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "lo") ||
-		    strlen(e->d_name) >= 16)
+		    strlen(e->d_name) >= NETCFG_NAME_SIZE)
 			continue;
-		snprintf(path, sizeof(path), "%s/sys/class/net/%s/type", root,
-			 e->d_name);
-		if (read_text(path, buf, sizeof(buf)) <= 0)
+		if (snprintf(path, sizeof(path), "%s/sys/class/net/%s/type",
+			     root, e->d_name) >= (int)sizeof(path) ||
+		    read_text(path, buf, sizeof(buf)) <= 0)
 			continue;
 		if (atoi(buf) != 1) /* ARPHRD_ETHER */
 			continue;

@@ -11,11 +11,16 @@
 
 #include <stddef.h>
 
+/* An interface name with its NUL (IFNAMSIZ). */
+#define NETCFG_NAME_SIZE 16
+/* The interfaces the banner's network line looks at, at the most. */
+#define NETCFG_IFACES_MAX 8
+
 enum net_mode { NET_DHCP, NET_STATIC, NET_OFF };
 
 struct net_config {
 	enum net_mode mode;
-	char device[16]; /* "" = every ethernet interface (DHCP), or the first */
+	char device[NETCFG_NAME_SIZE]; /* "" = every ethernet interface (DHCP), or the first */
 	char address[16]; /* dotted quad */
 	int prefix; /* from the netmask */
 	char gateway[16]; /* "" = none */
@@ -31,6 +36,7 @@ int netcfg_parse(const char *value, struct net_config *c, char *err,
 int netcfg_write(const struct net_config *c, const char *path);
 
 /* Ethernet interfaces (ROOT/sys/class/net/X/type == 1, not lo), sorted. */
-int netcfg_interfaces(const char *root, char names[][16], int max);
+int netcfg_interfaces(const char *root, char names[][NETCFG_NAME_SIZE],
+		      int max);
 
 #endif

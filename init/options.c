@@ -32,6 +32,7 @@ struct opt_def {
 	size_t count_offset; /* OPT_LIST: the int counting them */
 	bool (*valid)(const char *value, size_t len);
 	const char *expect; /* what a valid value looks like, for warnings */
+	bool secret; /* never shown in a warning */
 };
 
 static bool valid_hostname(const char *v, size_t len);
@@ -48,6 +49,14 @@ static bool valid_nameserver(const char *v, size_t len);
 		.offset = offsetof(struct lb_options, field),    \
 		.size = sizeof(((struct lb_options *)0)->field), \
 		.valid = check, .expect = what                   \
+	}
+/* A TEXT whose value no warning shows: the console may be shared. */
+#define SECRET(n, field)                                         \
+	{                                                        \
+		.name = n, .kind = OPT_TEXT,                     \
+		.offset = offsetof(struct lb_options, field),    \
+		.size = sizeof(((struct lb_options *)0)->field), \
+		.secret = true                                   \
 	}
 #define LIST(n, field, counter, check, what)                          \
 	{                                                             \
@@ -68,7 +77,7 @@ static const struct opt_def opt_defs[] = {
 	LIST("nameserver", nameservers, nameserver_count, valid_nameserver,
 	     "an IP address"),
 	FLAG("sshd", sshd),
-	TEXT("passwd", passwd, NULL, NULL),
+	SECRET("passwd", passwd),
 	LIST("ssh_key", ssh_keys, ssh_key_count, NULL, NULL),
 	FLAG("lifeboat.debug", debug),
 };
@@ -168,7 +177,8 @@ static void warn(struct parser *p, const char *fmt, ...)
 		return;
 	p->shown++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* a warning cut short still names the option */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	lb_warn("boot option %s", msg);
 }
@@ -219,6 +229,11 @@ static void apply(struct parser *p, const struct opt_def *d, const char *val,
 			     d->name);
 		return;
 	}
+	if (d->secret && val && len == 0) {
+		warn(p, "%s= is empty: an empty password is never set; ignored",
+		     d->name);
+		return;
+	}
 	if (!val || len == 0) {
 		warn(p, "%s= needs a value; ignored", d->name);
 		return;
@@ -226,6 +241,10 @@ static void apply(struct parser *p, const struct opt_def *d, const char *val,
 	if (len >= d->size) {
 		warn(p, "%s= is too long (%zu bytes, at most %zu); ignored",
 		     d->name, len, d->size - 1);
+		return;
+	}
+	if (d->secret && has_control_chars(val, len)) {
+		warn(p, "%s= holds control characters; ignored", d->name);
 		return;
 	}
 	if (has_control_chars(val, len) || (d->valid && !d->valid(val, len))) {
@@ -307,6 +326,25 @@ static void parse_one(struct parser *p, const char *s, size_t len)
 	}
 }
 
+void options_scrub_secrets(char **envp)
+{
+	for (; envp && *envp; envp++) {
+		char *eq = strchr(*envp, '=');
+
+		if (!eq)
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+			const char *name = opt_defs[i].name;
+			size_t nlen = strlen(name);
+
+			if (opt_defs[i].secret &&
+			    (size_t)(eq - *envp) == nlen &&
+			    !memcmp(*envp, name, nlen))
+				explicit_bzero(eq + 1, strlen(eq + 1));
+		}
+	}
+}
+
 void options_defaults(struct lb_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -371,34 +409,6 @@ int options_read(struct lb_options *o, const char *root)
 	return o->warnings;
 }
 
-size_t shell_quote(char *dst, size_t size, const char *s)
-{
-	size_t need = 0;
-
-#define PUT(c)                           \
-	do {                             \
-		if (need + 1 < size)     \
-			dst[need] = (c); \
-		need++;                  \
-	} while (0)
-	PUT('\'');
-	for (; *s; s++) {
-		if (*s == '\'') {
-			PUT('\'');
-			PUT('\\');
-			PUT('\'');
-			PUT('\'');
-		} else {
-			PUT(*s);
-		}
-	}
-	PUT('\'');
-#undef PUT
-	if (size)
-		dst[need < size ? need : size - 1] = '\0';
-	return need;
-}
-
 /* A small buffered writer: the options file must not need malloc. */
 struct out {
 	int fd;
@@ -451,7 +461,7 @@ static void out_int(struct out *w, const char *key, int v)
 {
 	char num[16];
 
-	snprintf(num, sizeof(num), "%d", v);
+	(void)snprintf(num, sizeof(num), "%d", v); /* an int fits */
 	out_puts(w, key);
 	out_putc(w, '=');
 	out_puts(w, num);
@@ -463,11 +473,39 @@ static void out_list(struct out *w, const char *key, int count, const char *v,
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s_COUNT", key);
+	/* a cut name would be another variable: fail the file instead */
+	if (snprintf(name, sizeof(name), "%s_COUNT", key) >=
+	    (int)sizeof(name)) {
+		errno = ENAMETOOLONG;
+		w->failed = true;
+		return;
+	}
 	out_int(w, name, count);
 	for (int i = 0; i < count; i++) {
-		snprintf(name, sizeof(name), "%s_%d", key, i + 1);
+		if (snprintf(name, sizeof(name), "%s_%d", key, i + 1) >=
+		    (int)sizeof(name)) {
+			errno = ENAMETOOLONG;
+			w->failed = true;
+			return;
+		}
 		out_var(w, name, v + (size_t)i * stride);
+	}
+}
+
+/* The nameservers, space-separated: each holds less than its size, so all fit. */
+static void join_nameservers(const struct lb_options *o,
+			     char buf[LB_NAMESERVERS_MAX * LB_NAMESERVER_SIZE])
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < o->nameserver_count; i++) {
+		size_t l = strlen(o->nameservers[i]);
+
+		if (n)
+			buf[n++] = ' ';
+		memcpy(buf + n, o->nameservers[i], l + 1);
+		n += l;
 	}
 }
 
@@ -476,7 +514,6 @@ int options_write(const struct lb_options *o, const char *path)
 	struct out w = { .fd = -1 };
 	char tmp[4096];
 	char servers[LB_NAMESERVERS_MAX * LB_NAMESERVER_SIZE];
-	size_t n = 0;
 	int err;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
@@ -488,29 +525,16 @@ int options_write(const struct lb_options *o, const char *path)
 	if (w.fd < 0)
 		return -1;
 
-	servers[0] = '\0';
-	for (int i = 0; i < o->nameserver_count; i++) {
-		size_t l = strlen(o->nameservers[i]);
-
-		if (n)
-			servers[n++] = ' ';
-		memcpy(servers + n, o->nameservers[i], l + 1);
-		n += l;
-	}
-
+	join_nameservers(o, servers);
 	out_puts(&w, "# Lifeboat boot options from the kernel command line, "
 		     "written by /init.\n");
+	/* what the scripts read: net-up, udhcpc's script, ssh-boot */
 	out_var(&w, "LB_HOSTNAME", o->hostname);
-	out_int(&w, "LB_READONLY", o->readonly);
-	out_var(&w, "LB_IP", o->ip);
 	out_var(&w, "LB_NAMESERVERS", servers);
-	out_list(&w, "LB_NAMESERVER", o->nameserver_count, o->nameservers[0],
-		 sizeof(o->nameservers[0]));
 	out_int(&w, "LB_SSHD", o->sshd);
 	out_var(&w, "LB_PASSWD", o->passwd);
 	out_list(&w, "LB_SSH_KEY", o->ssh_key_count, o->ssh_keys[0],
 		 sizeof(o->ssh_keys[0]));
-	out_int(&w, "LB_DEBUG", o->debug);
 	out_flush(&w);
 
 	if (w.failed) {

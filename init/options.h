@@ -40,6 +40,13 @@ struct lb_options {
 void options_defaults(struct lb_options *o);
 
 /*
+ * Overwrite in place the values of secret options (passwd=) in an
+ * environment: the kernel hands them to init as environment variables, and
+ * /proc/1/environ shows init's original environment block to anyone.
+ */
+void options_scrub_secrets(char **envp);
+
+/*
  * Parse a kernel command line (as in /proc/cmdline) into o, which should
  * hold the defaults. Never fails: problems are logged as warnings (at most
  * a handful, then a count) and counted in o->warnings, which is returned.
@@ -50,16 +57,11 @@ int options_parse(struct lb_options *o, const char *cmdline);
 int options_read(struct lb_options *o, const char *root);
 
 /*
- * Write o as shell-sourceable KEY='value' lines (LB_HOSTNAME=...), mode
+ * Write what the scripts read of o as shell-sourceable KEY='value' lines
+ * (LB_HOSTNAME=...), each value one single-quoted word ('it'\''s'), mode
  * 0600 because of the password; atomically (temp file, rename).
  */
 int options_write(const struct lb_options *o, const char *path);
-
-/*
- * s as one single-quoted shell word ('it'\''s') into dst; returns the length
- * the whole word needs (like snprintf), dst is always terminated.
- */
-size_t shell_quote(char *dst, size_t size, const char *s);
 
 /* Is this a parameter of the kernel or boot loader that we leave alone? */
 bool option_is_foreign(const char *name, size_t len);

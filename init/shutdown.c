@@ -1,5 +1,6 @@
 #include "shutdown.h"
 #include "log.h"
+#include "procmounts.h"
 #include "sysops.h"
 #include "umount.h"
 #include "util.h"
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
@@ -87,12 +89,15 @@ static void kill_everything(void)
 
 static void swapoff_all(void)
 {
-	static char text[8192];
 	char path[UMOUNT_PATH_SIZE];
+	char *text = read_all("/proc/swaps", NULL);
 	const char *p;
 
-	if (read_text("/proc/swaps", text, sizeof(text)) < 0)
+	if (!text) {
+		lb_warn("cannot read /proc/swaps: %s; swap left on",
+			strerror(errno));
 		return;
+	}
 	p = strchr(text, '\n'); /* the header */
 	while (p && *++p) {
 		size_t len = strcspn(p, " \t\n");
@@ -106,6 +111,7 @@ static void swapoff_all(void)
 		}
 		p = strchr(p, '\n');
 	}
+	free(text);
 }
 
 /*
@@ -124,11 +130,12 @@ static void detach_loops(void)
 
 		if (strncmp(de->d_name, "loop", 4))
 			continue;
-		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file",
-			 de->d_name);
-		if (access(path, F_OK) < 0)
+		if (!path_fmt(path, sizeof(path),
+			      "/sys/block/%s/loop/backing_file", de->d_name) ||
+		    access(path, F_OK) < 0)
 			continue;
-		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		if (!path_fmt(path, sizeof(path), "/dev/%s", de->d_name))
+			continue;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -140,19 +147,38 @@ static void detach_loops(void)
 		closedir(dir);
 }
 
+/*
+ * More mounts than one plan holds (UMOUNT_STEPS_MAX) are unmounted in
+ * rounds, the newest first, each from a fresh read of the whole table.
+ */
+#define UMOUNT_ROUNDS_MAX 64
+
 static void unmount_everything(void)
 {
-	static char text[128 * 1024];
 	static struct umount_step steps[UMOUNT_STEPS_MAX];
-	int n;
+	static enum umount_result results[UMOUNT_STEPS_MAX];
+	int bad = 0;
 
-	if (read_text("/proc/self/mounts", text, sizeof(text)) < 0) {
-		lb_error("cannot read /proc/self/mounts: %s; nothing unmounted",
-			 strerror(errno));
-		return;
+	for (int round = 0; round < UMOUNT_ROUNDS_MAX; round++) {
+		char *text = read_all("/proc/self/mounts", NULL);
+		int n, left = 0, done = 0;
+
+		if (!text) {
+			lb_error("cannot read /proc/self/mounts: %s; "
+				 "nothing more unmounted",
+				 strerror(errno));
+			return;
+		}
+		n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX, &left);
+		free(text);
+		bad = umount_run(steps, n, &sys_real, results);
+		for (int i = 0; i < n; i++)
+			done += results[i] == UMOUNT_DONE;
+		/* all planned, or nothing went that would make room */
+		if (left == 0 || done == 0)
+			break;
 	}
-	n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX);
-	if (umount_run(steps, n, &sys_real, NULL) > 0)
+	if (bad > 0)
 		lb_error("some filesystems may not be clean");
 }
 
@@ -180,7 +206,8 @@ static void say_goodbye(enum shutdown_kind kind,
 		char path[64];
 		int fd;
 
-		snprintf(path, sizeof(path), "/dev/%s", consoles[i]);
+		if (!path_fmt(path, sizeof(path), "/dev/%s", consoles[i]))
+			continue;
 		/* non-blocking: a stuck serial line must not stop shutdown */
 		fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)

@@ -3,15 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "banner.h"
 #include "console.h"
 #include "disks.h"
+#include "disktable.h"
 #include "log.h"
 #include "netcfg.h"
 #include "util.h"
@@ -64,23 +65,17 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void read_medium_id(const char *root)
-{
-	char path[256];
-
-	banner_medium_id[0] = '\0';
-	if (path_join(path, sizeof(path), root, "/etc/lifeboat/medium-id") &&
-	    read_text(path, banner_medium_id, sizeof(banner_medium_id)) > 0)
-		chomp(banner_medium_id);
-}
-
-/* readonly: every disk but the medium read-only at the block layer. */
+/* readonly: every disk but the medium at sdh read-only at the block layer. */
 static int set_readonly(const char *root, const struct disk *d)
 {
 	char path[256];
 	int fd, on = 1, rc;
 
-	snprintf(path, sizeof(path), "%s/dev/%.31s", root, d->name);
+	if (!path_fmt(path, sizeof(path), "%s/dev/%.31s", root, d->name)) {
+		lb_warn("readonly: cannot open %s/dev/%.31s: %s", root, d->name,
+			strerror(errno));
+		return -1;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		lb_warn("readonly: cannot open %s: %s", path, strerror(errno));
@@ -94,14 +89,11 @@ static int set_readonly(const char *root, const struct disk *d)
 	return rc;
 }
 
-/* The disk step's scan, for the disk table step: scanned once a boot. */
-static struct disk disks[MAX_DISKS];
-static int disk_count;
-
 int step_disks(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
-	int pending, n, rc = 0;
+	int pending, n;
 
 	/*
 	 * The kernel has usually named every disk before /init runs; a slow
@@ -113,48 +105,116 @@ int step_disks(struct lb_context *ctx)
 	if (pending > 0)
 		lb_warn("%d disk(s) still not ready after %d ms; going on",
 			pending, DISK_WAIT_MS);
-	read_medium_id(ctx->root);
-	n = disks_scan(ctx->root, disks, MAX_DISKS);
-	disks_mark_medium(ctx->root, disks, n, banner_medium_id);
-	for (int i = 0; i < n; i++) {
-		const struct disk *d = &disks[i];
+	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
+	/* sysfs only: no disk is read here, so none can hold PID 1 up */
+	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
+	for (int i = 0; i < n; i++)
+		lb_info("disk %s slot %d, %llu bytes", st->disks[i].name,
+			st->disks[i].slot, st->disks[i].bytes);
+	st->disk_count = n;
+	lb_info("disks: %d found in %lld ms", n, (long long)(now_ms() - start));
+	return 0;
+}
 
-		lb_info("disk %s slot %d, %llu bytes%s%s", d->name, d->slot,
-			d->bytes, d->flags & DISK_MEDIUM ? ", the medium" : "",
-			d->flags & DISK_FOREIGN_7 ?
-				", in the medium's slot, not the medium" :
-				"");
-		if ((d->flags & DISK_MEDIUM) && strcmp(d->name, "sdh"))
+/* What the table's probe found the medium to be, in the log. */
+static void log_medium(const struct boot_state *st)
+{
+	for (int i = 0; i < st->disk_count; i++) {
+		const struct disk *d = &st->disks[i];
+
+		if (d->flags & DISK_MEDIUM)
+			lb_info("disk %s is the medium", d->name);
+		if (d->flags & DISK_FOREIGN_7)
+			lb_info("disk %s is in the medium's slot, not the "
+				"medium",
+				d->name);
+		if ((d->flags & DISK_MEDIUM) && d->slot != MEDIUM_SLOT)
 			lb_warn("the Lifeboat medium is %s, not sdh: its slot "
 				"name is in use by the machine's disks",
 				d->name);
-		if (ctx->opts.readonly && !(d->flags & DISK_MEDIUM)) {
-			if (set_readonly(ctx->root, d) < 0)
-				rc = -1;
-			else
-				disks[i].flags |= DISK_READONLY;
-		}
 	}
-	disk_count = n;
-	lb_info("disks: %d found in %lld ms%s", n,
-		(long long)(now_ms() - start),
-		ctx->opts.readonly ? ", set read-only" : "");
+}
+
+/*
+ * readonly: every disk but the medium in its own slot. The label is public
+ * and a customer's disk may carry a copy of the ISO; a disk at sdh whose
+ * probe did not answer is not known to be the medium, so it is set too.
+ */
+static int apply_readonly(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	int rc = 0;
+
+	for (int i = 0; i < st->disk_count; i++) {
+		struct disk *d = &st->disks[i];
+
+		if ((d->flags & DISK_MEDIUM) && d->slot == MEDIUM_SLOT)
+			continue;
+		if (set_readonly(ctx->root, d) < 0)
+			rc = -1;
+		else
+			d->flags |= DISK_READONLY;
+	}
+	lb_info("disks set read-only%s", rc ? ", not all" : "");
 	return rc;
 }
 
+/*
+ * The banner's table: one bounded probe of every disk, in children, which
+ * also finds the medium by its label; then readonly, so that the table
+ * says which disks it set.
+ */
 int step_disk_table(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
+	int rc = 0;
 
-	banner_cache_disks(ctx->root, disks, disk_count);
+	st->row_count = disktable_collect(ctx->root, st->disks, st->disk_count,
+					  st->rows, DISKTABLE_ROWS_MAX);
+	disktable_fill(ctx->root, st->rows, st->row_count, 1);
+	disktable_mark_medium(st->disks, st->disk_count, st->rows,
+			      st->row_count, st->medium_id);
+	log_medium(st);
+	if (ctx->opts.readonly) {
+		rc = apply_readonly(ctx);
+		disktable_flags(st->disks, st->rows, st->row_count);
+	}
+	free(st->disk_table);
+	st->disk_table = disktable_text(st->rows, st->row_count);
 	lb_info("disk table probed in %lld ms", (long long)(now_ms() - start));
-	return 0;
+	return rc;
+}
+
+/*
+ * The banner's network line, for n interfaces of which first is the first;
+ * cut, it still says what the network does.
+ */
+static void network_line(char *buf, size_t size, const struct net_config *c,
+			 const char *first, int n)
+{
+	const char *dev = c->device[0] ? c->device : first;
+
+	if (c->mode == NET_OFF)
+		(void)snprintf(buf, size, "Network: off (ip=off)");
+	else if (n == 0)
+		(void)snprintf(buf, size,
+			       "Network: none (no network interface found)");
+	else if (c->mode == NET_STATIC)
+		(void)snprintf(buf, size, "Network: %s/%d on %s", c->address,
+			       c->prefix, dev);
+	else
+		(void)snprintf(buf, size,
+			       "Network: DHCP on %s%s (the address is shown "
+			       "when it arrives)",
+			       dev, !c->device[0] && n > 1 ? " and more" : "");
 }
 
 int step_network(struct lb_context *ctx)
 {
+	struct boot_state *st = &ctx->state;
 	struct net_config c;
-	char err[160], path[256], ifaces[8][16];
+	char err[160], path[256], ifaces[NETCFG_IFACES_MAX][NETCFG_NAME_SIZE];
 	int n;
 
 	if (netcfg_parse(ctx->opts.ip, &c, err, sizeof(err)) < 0)
@@ -162,24 +222,10 @@ int step_network(struct lb_context *ctx)
 	if (!path_join(path, sizeof(path), ctx->root, NET_FILE) ||
 	    netcfg_write(&c, path) < 0)
 		lb_warn("cannot write " NET_FILE ": %s", strerror(errno));
-	n = netcfg_interfaces(ctx->root, ifaces, 8);
-	if (c.mode == NET_OFF)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: off (ip=off)");
-	else if (n == 0)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: none (no network interface found)");
-	else if (c.mode == NET_STATIC)
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: %s/%d on %s", c.address, c.prefix,
-			 c.device[0] ? c.device : ifaces[0]);
-	else
-		snprintf(banner_network, sizeof(banner_network),
-			 "Network: DHCP on %s%s (the address is shown when it "
-			 "arrives)",
-			 c.device[0] ? c.device : ifaces[0],
-			 !c.device[0] && n > 1 ? " and more" : "");
-	lb_info("%s", banner_network);
+	n = netcfg_interfaces(ctx->root, ifaces, NETCFG_IFACES_MAX);
+	network_line(st->network, sizeof(st->network), &c, n ? ifaces[0] : "",
+		     n);
+	lb_info("%s", st->network);
 	/* loopback and nameserver= need the script even without a NIC */
 	return spawn_background(ctx->root, NET_SCRIPT);
 }

@@ -19,7 +19,7 @@ int respawn_delay_ms(int quick_exits)
 }
 
 void supervisor_init(struct supervisor *s, char names[][CONSOLE_NAME_SIZE],
-		     int count, pid_t (*spawn)(const char *name))
+		     int count, spawn_fn spawn, const struct boot_state *st)
 {
 	memset(s, 0, sizeof(*s));
 	if (count > CONSOLES_MAX)
@@ -28,6 +28,7 @@ void supervisor_init(struct supervisor *s, char names[][CONSOLE_NAME_SIZE],
 		memcpy(s->slots[i].name, names[i], CONSOLE_NAME_SIZE);
 	s->count = count;
 	s->spawn = spawn;
+	s->state = st;
 }
 
 int supervisor_start_due(struct supervisor *s, int64_t now)
@@ -42,7 +43,7 @@ int supervisor_start_due(struct supervisor *s, int64_t now)
 
 		if (c->pid > 0 || c->due_ms > now)
 			continue;
-		pid = s->spawn(c->name);
+		pid = s->spawn(c->name, s->state, !s->shell_ended);
 		if (pid < 0) {
 			lb_error("cannot start a shell on %s: %s; retrying in "
 				 "1 s",
@@ -60,10 +61,13 @@ int supervisor_start_due(struct supervisor *s, int64_t now)
 
 static void describe_status(char *buf, size_t size, int status)
 {
+	/* words for the log: the caller's buffer is made to hold them */
 	if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+		(void)snprintf(buf, size, "killed by signal %d",
+			       WTERMSIG(status));
 	else
-		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+		(void)snprintf(buf, size, "exit status %d",
+			       WEXITSTATUS(status));
 }
 
 bool supervisor_exited(struct supervisor *s, pid_t pid, int status, int64_t now)
@@ -76,6 +80,7 @@ bool supervisor_exited(struct supervisor *s, pid_t pid, int status, int64_t now)
 		if (c->pid != pid || pid <= 0)
 			continue;
 		c->pid = 0;
+		s->shell_ended = true;
 		if (now - c->started_ms < QUICK_EXIT_MS)
 			c->quick_exits++;
 		else
@@ -126,11 +131,12 @@ int64_t supervisor_next_due(const struct supervisor *s, int64_t now)
 	return next;
 }
 
-pid_t spawn_console_shell(const char *name)
+pid_t spawn_console_shell(const char *name, const struct boot_state *st,
+			  bool boot_table)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		console_exec_shell(name);
+		console_exec_shell(name, st, boot_table);
 	return pid;
 }

@@ -12,6 +12,14 @@
 #include <sys/types.h>
 
 #include "console.h"
+#include "state.h"
+
+/*
+ * Forks a shell on a console; the seam for the unit tests. The shell's
+ * banner shows what the boot learnt, st; boot_table as in banner.h.
+ */
+typedef pid_t (*spawn_fn)(const char *name, const struct boot_state *st,
+			  bool boot_table);
 
 /* An exit this soon after the start counts as "quick". */
 #define QUICK_EXIT_MS 1000
@@ -31,15 +39,17 @@ struct supervisor {
 	struct console_slot slots[CONSOLES_MAX];
 	int count;
 	bool stopped; /* shutting down: no more shells */
-	/* forks a shell on a console; the seam for the unit tests */
-	pid_t (*spawn)(const char *name);
+	/* a shell has ended since the boot: the boot's disk table may be stale */
+	bool shell_ended;
+	const struct boot_state *state; /* what the boot learnt */
+	spawn_fn spawn;
 };
 
 /* Delay before the next start after quick_exits quick exits in a row. */
 int respawn_delay_ms(int quick_exits);
 
 void supervisor_init(struct supervisor *s, char names[][CONSOLE_NAME_SIZE],
-		     int count, pid_t (*spawn)(const char *name));
+		     int count, spawn_fn spawn, const struct boot_state *st);
 
 /*
  * Start every shell that is due at now. Returns the number started.
@@ -63,6 +73,7 @@ void supervisor_restart_all(struct supervisor *s);
 int64_t supervisor_next_due(const struct supervisor *s, int64_t now);
 
 /* The real spawn: fork, and in the child console_exec_shell(). */
-pid_t spawn_console_shell(const char *name);
+pid_t spawn_console_shell(const char *name, const struct boot_state *st,
+			  bool boot_table);
 
 #endif

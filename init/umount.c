@@ -1,38 +1,12 @@
 #include "umount.h"
 #include "earlyfs.h"
 #include "log.h"
+#include "procmounts.h"
 #include "util.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/mount.h>
-
-bool mounts_unescape(char *dst, size_t size, const char *src, size_t len)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = src[i];
-
-		/* the kernel escapes space, tab, newline and backslash */
-		if (c == '\\' && i + 3 < len && src[i + 1] >= '0' &&
-		    src[i + 1] <= '3' && src[i + 2] >= '0' &&
-		    src[i + 2] <= '7' && src[i + 3] >= '0' &&
-		    src[i + 3] <= '7') {
-			c = (char)((src[i + 1] - '0') << 6 |
-				   (src[i + 2] - '0') << 3 |
-				   (src[i + 3] - '0'));
-			i += 3;
-		}
-		if (o + 1 >= size)
-			return false;
-		dst[o++] = c;
-	}
-	if (size == 0)
-		return false;
-	dst[o] = '\0';
-	return true;
-}
 
 /* The next space-separated field of a line; false at its end. */
 static bool next_field(const char **p, const char *end, const char **start,
@@ -84,7 +58,8 @@ static bool is_below(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && path[n] == '/';
 }
 
-int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max)
+int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max,
+		  int *left)
 {
 	struct umount_step scratch;
 	int usable = 0, skip, n = 0, dropped = 0;
@@ -120,7 +95,10 @@ int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max)
 			p = *end ? end + 1 : end;
 		}
 	}
-	dropped += usable - n;
+	if (left)
+		*left = usable - n;
+	else
+		dropped += usable - n;
 	if (dropped)
 		lb_warn("%d lines of /proc/self/mounts not usable; "
 			"not unmounted",

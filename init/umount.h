@@ -31,12 +31,12 @@ struct umount_step {
  * The ordered steps for the contents of /proc/self/mounts: reverse mount
  * order, and a mount below another one always before it (a chroot's
  * /media/sda/proc before /media/sda). Returns the number of steps (at most
- * max); lines that cannot be used are dropped with a warning.
+ * max); lines that cannot be used are dropped with a warning. With more
+ * usable mounts than max, the newest max are planned and *left (unless
+ * NULL) says how many older ones were not: unmount, then plan again.
  */
-int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max);
-
-/* Decode the octal escapes of a /proc/mounts field; false if too long. */
-bool mounts_unescape(char *dst, size_t size, const char *src, size_t len);
+int shutdown_plan(const char *mounts_text, struct umount_step *steps, int max,
+		  int *left);
 
 /* What happened to a step when the plan ran. */
 enum umount_result {

@@ -64,7 +64,8 @@ needed() {
 }
 
 # copy_src [DEST]: TREE (default BUILD/src) becomes a private, writable copy of
-# the pristine SRC tree with build/patches/NAME/*.patch applied, in name order.
+# the pristine SRC tree with build/patches/NAME/*.patch applied, in name order
+# (each says why).
 copy_src() {
 	local p
 	TREE=${1:-$BUILD/src}

@@ -1,4 +1,5 @@
 """Issue 2: the image boots every way a user or a fleet boots it."""
+import hashlib
 import os
 import re
 
@@ -63,9 +64,25 @@ def test_pxe_boot(vm_factory):
     assert vm.poweroff() == 0
 
 
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def test_artifacts_and_sums():
-    sums = open(os.path.join(os.path.dirname(ISO), "SHA256SUMS")).read()
-    assert "vmlinuz" in sums and "lifeboat.iso" in sums
+    # sha256sum's format, "DIGEST  NAME" (two spaces: text mode), one line
+    # a file: what `sha256sum -c SHA256SUMS` checks next to the files
+    with open(os.path.join(os.path.dirname(ISO), "SHA256SUMS")) as f:
+        lines = f.read().splitlines()
+    sums = {}
+    for line in lines:
+        m = re.fullmatch(r"([0-9a-f]{64})  (\S+)", line)
+        assert m, "not a sha256sum line: %r" % line
+        sums[m.group(2)] = m.group(1)
+    assert sums == {"vmlinuz": sha256(VMLINUZ), "lifeboat.iso": sha256(ISO)}, sums
     assert os.path.getsize(ISO) <= 8 << 20, "ISO over its 8 MiB budget"
     with open(VMLINUZ, "rb") as f:
         head = f.read(0x300)

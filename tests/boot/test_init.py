@@ -1,11 +1,13 @@
 """Issue 3: /init as PID 1: consoles, respawn, reaping, signals, clean shutdown."""
 import os
 import re
+import socket
 import subprocess
 
 import pexpect
+import pytest
 
-from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept
+from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept, timeout
 
 
 
@@ -84,9 +86,55 @@ def test_kill_term_1_reboots(vm_factory):
     assert vm.wait_exit(30) == 0
 
 
-def test_kill_usr2_1_and_pwr_power_off(vm_factory):
-    vm = _signal_test(vm_factory, "kill -PWR 1", "lifeboat: power off")
+@pytest.mark.parametrize("signal", ["USR2", "PWR"])
+def test_kill_usr2_1_and_pwr_power_off(vm_factory, signal):
+    # one boot per signal: the first would end the boot
+    vm = _signal_test(vm_factory, "kill -%s 1" % signal, "lifeboat: power off")
     assert vm.wait_exit(30) == 0
+
+
+def monitor_command(path, command, seconds=30):
+    """One command on QEMU's human monitor at a unix socket; its answer."""
+    sock = socket.socket(socket.AF_UNIX)
+    sock.settimeout(timeout(seconds))
+    sock.connect(path)
+    answer = b""
+    try:
+        for send in (None, command):
+            if send is not None:
+                sock.sendall(send.encode() + b"\n")
+            answer = b""
+            while not answer.endswith(b"(qemu) "):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+    finally:
+        sock.close()
+    return answer.decode(errors="replace")
+
+
+def test_ctrl_alt_del_unmounts_then_reboots(vm_factory, tmp_path):
+    img = make_disk(str(tmp_path / "sda.img"), 64)
+    subprocess.run(["mkfs.ext4", "-q", "-F", img], check=True)
+    mon = str(tmp_path / "monitor.sock")
+    # lifeboat.debug: /init's log lines (the unmounts) on the console too
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None, append="lifeboat.debug",
+                    extra=["-monitor", "unix:%s,server=on,wait=off" % mon]).up()
+    # the key press comes from the pc machine's i8042, there with -nodefaults
+    assert "AT Translated Set 2 keyboard" in vm.ok("cat /proc/bus/input/devices")
+    vm.ok("mkdir -p /media/sda && mount /dev/sda /media/sda")
+    vm.ok("dd if=/dev/urandom of=/media/sda/blob bs=64k count=64 2>/dev/null")
+    digest = vm.ok("sha256sum /media/sda/blob | cut -d' ' -f1")
+    vm.ok("echo precious > /media/sda/note")
+    monitor_command(mon, "sendkey ctrl-alt-delete")
+    # the kernel hands the keys to PID 1 as SIGINT (RB_DISABLE_CAD): a
+    # clean reboot, not the kernel's immediate one
+    vm.expect("init: unmounted /media/sda", 30)
+    vm.expect("lifeboat: reboot", 30)
+    # -no-reboot turns the guest's reboot into QEMU exiting
+    assert vm.wait_exit(30) == 0
+    assert_disk_kept(img, "precious", digest)
 
 
 def test_halt(vm_factory):

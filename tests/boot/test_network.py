@@ -9,6 +9,27 @@ from lifeboat_vm import BOOT_PROMPT, free_port, timeout
 
 
 
+def expect_in_order(vm, sequence, anytime, seconds=60):
+    """Expect the patterns of sequence one after the other, and the pattern
+    anytime once, wherever it comes among them or after them: pexpect
+    consumes what it skips, so a line that came early would be lost to a
+    later expect()."""
+    seen = False
+    for pattern in sequence:
+        while vm.expect([pattern] + ([] if seen else [anytime]), seconds) == 1:
+            seen = True
+    if not seen:
+        vm.expect(anytime, seconds)
+
+
+def boot_log_ms(log, event):
+    """The time of the first boot.log line containing event, in ms of
+    CLOCK_BOOTTIME (the clock of /proc/uptime)."""
+    m = re.search(r"^\[ *(\d+) ms\] [^\n]*%s" % re.escape(event), log, re.M)
+    assert m, "no %r in boot.log:\n%s" % (event, log)
+    return int(m.group(1))
+
+
 def wait_for(vm, cmd, pattern, seconds=60):
     """Poll cmd in the guest until its output matches pattern."""
     deadline = time.monotonic() + timeout(seconds)
@@ -32,11 +53,11 @@ def test_dhcp_with_user_networking_and_wget(vm_factory, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         vm = vm_factory(boot="kernel").start()
-        vm.expect("Welcome to Lifeboat!", 120)
-        vm.expect("Network: DHCP on eth0", 10)
-        vm.expect(re.escape(BOOT_PROMPT), 30)
-        # the address is said on the console when it arrives
-        vm.expect(r"lifeboat: eth0 10\.0\.2\.15/24", 60)
+        # the address is said on the console when it arrives: before the
+        # banner, in it or after the prompt, whenever the lease comes
+        expect_in_order(vm, ["Welcome to Lifeboat!", "Network: DHCP on eth0",
+                             re.escape(BOOT_PROMPT)],
+                        r"lifeboat: eth0 10\.0\.2\.15/24", 120)
         vm.set_prompt()
         assert "10.0.2.15/24" in vm.ok("ip -4 addr show dev eth0")
         assert re.search(r"^default via 10\.0\.2\.2 dev eth0", vm.ok("ip route"), re.M)
@@ -105,7 +126,22 @@ def test_nic_without_dhcp_server_keeps_trying(vm_factory):
     vm.expect("Welcome to Lifeboat!", 120)
     vm.expect("Network: DHCP on eth0", 10)
     vm.wait_boot_prompt(30)
-    assert vm.ok("cat /proc/uptime | cut -d. -f1") != ""
+    answered_ms = float(vm.ok("cut -d' ' -f1 /proc/uptime")) * 1000
+    log = vm.ok("cat /run/lifeboat/boot.log")
+    started = boot_log_ms(log, "started /usr/libexec/lifeboat/net-up")
+    prompt = boot_log_ms(log, "prompt")
+    # udhcpc's own clock, read from the running udhcpc: -T s for an answer
+    # to each of -t discovers, then it goes to the background. A prompt that
+    # waited for the network would come -t x -T s after net-up started; it
+    # must come before even the first discover's timeout (boot.log's clock
+    # is the guest's uptime, in ms).
+    args = wait_for(vm, "tr '\\0' ' ' < /proc/$(pgrep udhcpc)/cmdline", r" -T \d+", 10)
+    tries = int(re.search(r" -t (\d+)", args).group(1))
+    first_timeout_ms = int(re.search(r" -T (\d+)", args).group(1)) * 1000
+    assert prompt - started < first_timeout_ms, (prompt, started, args, log)
+    # and the shell itself answered (a round trip after its prompt) before
+    # udhcpc's discovers were over, whatever /init logged
+    assert answered_ms - started < tries * first_timeout_ms, (answered_ms, started, args)
     vm.sleep(8)
     assert vm.ok("pgrep udhcpc | wc -l") == "1"
     assert "inet " not in vm.ok("ip -4 addr show dev eth0")

@@ -12,6 +12,9 @@ from lifeboat_vm import Disk, free_port, make_disk, pause, timeout
 
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30"]
+# SHA-1 in every form an OpenSSH client still knows
+SHA1_KEX = "diffie-hellman-group14-sha1,diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1"
+SHA1_MACS = "hmac-sha1,hmac-sha1-96,hmac-sha1-etm@openssh.com,hmac-sha1-96-etm@openssh.com"
 
 
 
@@ -153,6 +156,49 @@ def test_ssh_key_option_sftp_scp_and_dd_of_a_disk(vm_factory, tmp_path):
     assert vm.poweroff(120) == 0
 
 
+def ssh_key_login(port, key, opts, log_level):
+    """ssh with a key, our options first (for ssh the first value of an
+    option wins, so they override SSH_OPTS' LogLevel)."""
+    return subprocess.run(["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
+                           "-o", "LogLevel=" + log_level] + opts + SSH_OPTS
+                          + ["root@127.0.0.1", "true"], capture_output=True, text=True,
+                          timeout=timeout(60))
+
+
+def refused_with_offer(port, key, opts, what):
+    """A client that offers only opts' algorithms gives up at negotiation and
+    says why: "no matching WHAT found. Their offer: A,B,..." (an INFO line,
+    hidden by LogLevel=ERROR). Returns the server's list."""
+    got = ssh_key_login(port, key, opts, "INFO")
+    assert got.returncode == 255, got
+    m = re.search(r"Unable to negotiate with \S+ port \d+: no matching %s found\. "
+                  r"Their offer: (\S+)" % re.escape(what), got.stderr)
+    assert m, got.stderr
+    return m.group(1).split(",")
+
+
+def check_algorithms(port, key):
+    """What the server negotiates, read from the OpenSSH client's side."""
+    # an old client that offers only SHA-1 key exchange is refused, and
+    # the server's list holds no SHA-1 key exchange at all
+    offer = refused_with_offer(port, key, ["-o", "KexAlgorithms=" + SHA1_KEX],
+                               "key exchange method")
+    assert "curve25519-sha256" in offer, offer
+    assert not [k for k in offer if "sha1" in k], offer
+    # nor a SHA-1 MAC: the ciphers are fixed to non-AEAD ones, since with
+    # chacha20-poly1305 or AES-GCM no MAC is negotiated at all
+    offer = refused_with_offer(port, key, ["-o", "Ciphers=aes128-ctr,aes256-ctr",
+                                           "-o", "MACs=" + SHA1_MACS], "MAC")
+    assert "hmac-sha2-256" in offer, offer
+    assert not [m for m in offer if "sha1" in m], offer
+    # a default OpenSSH client logs in with curve25519 (9.2 would prefer
+    # sntrup761x25519, which dropbear does not have)
+    got = ssh_key_login(port, key, ["-v"], "DEBUG1")
+    assert got.returncode == 0, got.stderr
+    m = re.search(r"^debug1: kex: algorithm: (\S+)$", got.stderr, re.M)
+    assert m and m.group(1) == "curve25519-sha256", got.stderr
+
+
 def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_path):
     key, pub = keygen(tmp_path)
     seen = []
@@ -167,12 +213,7 @@ def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_pa
         assert len(keys) == 3, keys
         assert not any(k.startswith("ssh-dss") for k in keys)
         seen.append(keys)
-        # an old client that offers only SHA-1 key exchange is refused
-        old = subprocess.run(["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes",
-                              "-o", "KexAlgorithms=diffie-hellman-group14-sha1,diffie-hellman-group1-sha1"]
-                             + SSH_OPTS + ["root@127.0.0.1", "true"],
-                             capture_output=True, text=True, timeout=60)
-        assert old.returncode != 0
+        check_algorithms(port, key)
         assert vm.ok("ls /etc/dropbear | wc -l") == "3"
         assert vm.poweroff() == 0
         vm.close()

@@ -1,5 +1,6 @@
 /*
- * What the kernel says about a disk under /sys/block/sda: size, model,
+ * What the kernel says about a disk under /sys/block/sda: size, model (no
+ * longer read; the input keeps its shape),
  * the SCSI VPD page 0x80 (binary: the serial), the device link's address;
  * then the disk table made of it. The input is "size\nmodel\nhctl\n" and
  * the rest is the VPD page.
@@ -7,6 +8,7 @@
 #include "disks.h"
 #include "disktable.h"
 #include "fuzz.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <sys/stat.h>
@@ -14,9 +16,11 @@
 
 static char root[64];
 
+/* A harness that cannot build its paths tests nothing: stop. */
 static void path_of(char *buf, size_t size, const char *rel)
 {
-	snprintf(buf, size, "%s/%s", root, rel);
+	if (!path_fmt(buf, size, "%s/%s", root, rel))
+		abort();
 }
 
 static void put(const char *rel, const void *data, size_t len)
@@ -26,10 +30,8 @@ static void put(const char *rel, const void *data, size_t len)
 
 	path_of(path, sizeof(path), rel);
 	f = fopen(path, "w");
-	if (!f)
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
 		abort();
-	fwrite(data, 1, len, f);
-	fclose(f);
 }
 
 static void cleanup(void)
@@ -83,15 +85,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet_log();
-	snprintf(root, sizeof(root), "%s/lifeboat-fuzz-disks.%d",
-		 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid());
+	if (!path_fmt(root, sizeof(root), "%s/lifeboat-fuzz-disks.%d",
+		      access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
+		      (int)getpid()))
+		abort();
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		path_of(path, sizeof(path), dirs[i]);
 		mkdir(path, 0700);
 	}
 	put("sys/class/scsi_host/host0/proc_name", "virtio_scsi", 11);
 	put("sys/block/sda/ro", "0\n", 2);
-	atexit(cleanup);
+	(void)atexit(cleanup); /* without it, only a temp dir is left */
 	return 0;
 }
 
@@ -115,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *model;
 	size_t len, model_len;
 	int n, r;
+	bool named;
 	FILE *out;
 
 	f = field(&p, end, &len);
@@ -126,19 +131,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the device directory, named by the address: "<root>/dev/<hctl>" */
 	if (!len || memchr(f, '/', len) || memchr(f, '\0', len) ||
 	    (len <= 2 && f[0] == '.'))
-		snprintf(dev, sizeof(dev), "dev/hctl");
+		named = path_fmt(dev, sizeof(dev), "dev/hctl");
 	else
-		snprintf(dev, sizeof(dev), "dev/%.*s", (int)len,
-			 (const char *)f);
+		named = path_fmt(dev, sizeof(dev), "dev/%.*s", (int)len,
+				 (const char *)f);
+	if (!named)
+		abort();
 	path_of(target, sizeof(target), dev);
 	mkdir(target, 0700);
 	path_of(link, sizeof(link), "sys/block/sda/device");
 	unlink(link);
 	if (symlink(target, link) < 0)
 		abort();
-	snprintf(file, sizeof(file), "%s/model", dev);
+	if (!path_fmt(file, sizeof(file), "%s/model", dev))
+		abort();
 	put(file, model, model_len);
-	snprintf(file, sizeof(file), "%s/vpd_pg80", dev);
+	if (!path_fmt(file, sizeof(file), "%s/vpd_pg80", dev))
+		abort();
 	put(file, p, (size_t)(end - p));
 
 	n = disks_scan(root, disks, MAX_DISKS);
@@ -146,21 +155,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (int i = 0; i < n; i++) {
 		FUZZ_TERMINATED(disks[i].serial);
-		FUZZ_TERMINATED(disks[i].model);
 		if (disks[i].slot < -1 || disks[i].slot >= DISK_SLOTS)
 			abort();
 	}
-	r = disktable_rows(root, disks, n, rows, 64);
+	r = disktable_collect(root, disks, n, rows, 64);
+	disktable_fill(root, rows, r, 0);
 	out = fopen("/dev/null", "w");
 	if (!out)
 		abort();
 	disktable_format(out, rows, r);
-	fclose(out);
+	(void)fclose(out); /* /dev/null: only the formatting is tested */
 	if (strcmp(dev, "dev/hctl")) {
-		snprintf(file, sizeof(file), "%s/model", dev);
+		if (!path_fmt(file, sizeof(file), "%s/model", dev))
+			abort();
 		path_of(target, sizeof(target), file);
 		unlink(target);
-		snprintf(file, sizeof(file), "%s/vpd_pg80", dev);
+		if (!path_fmt(file, sizeof(file), "%s/vpd_pg80", dev))
+			abort();
 		path_of(target, sizeof(target), file);
 		unlink(target);
 		path_of(target, sizeof(target), dev);

@@ -6,6 +6,8 @@
  */
 #include "disktable.h"
 #include "fuzz.h"
+#include "procmounts.h"
+#include "util.h"
 #include "umount.h"
 
 #include <stdio.h>
@@ -20,10 +22,10 @@ static void cleanup(void)
 	char path[160];
 
 	unlink(mounts_path);
-	snprintf(path, sizeof(path), "%s/proc/self", root);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/proc", root);
-	rmdir(path);
+	if (path_join(path, sizeof(path), root, "/proc/self"))
+		rmdir(path);
+	if (path_join(path, sizeof(path), root, "/proc"))
+		rmdir(path);
 	rmdir(root);
 }
 
@@ -33,22 +35,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet_log();
-	snprintf(root, sizeof(root), "%s/lifeboat-fuzz-mounts.%d",
-		 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid());
-	snprintf(dir, sizeof(dir), "%s/proc/self", root);
+	/* a harness that cannot build its paths tests nothing: stop */
+	if (!path_fmt(root, sizeof(root), "%s/lifeboat-fuzz-mounts.%d",
+		      access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
+		      (int)getpid()) ||
+	    !path_join(dir, sizeof(dir), root, "/proc/self"))
+		abort();
 	mkdir(root, 0700);
-	snprintf(mounts_path, sizeof(mounts_path), "%s/proc", root);
+	if (!path_join(mounts_path, sizeof(mounts_path), root, "/proc"))
+		abort();
 	mkdir(mounts_path, 0700);
 	mkdir(dir, 0700);
-	snprintf(mounts_path, sizeof(mounts_path), "%s/mounts", dir);
-	atexit(cleanup);
+	if (!path_join(mounts_path, sizeof(mounts_path), dir, "/mounts"))
+		abort();
+	(void)atexit(cleanup); /* without it, only a temp dir is left */
 	return 0;
 }
 
 static void check_plan(const char *text, int max)
 {
 	static struct umount_step steps[UMOUNT_STEPS_MAX];
-	int n = shutdown_plan(text, steps, max);
+	int n = shutdown_plan(text, steps, max, NULL);
 
 	if (n < 0 || n > max)
 		abort();
@@ -74,10 +81,8 @@ static void check_mountpoint(const uint8_t *data, size_t size)
 	char buf[64];
 	FILE *f = fopen(mounts_path, "w");
 
-	if (!f)
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
 		abort();
-	fwrite(data, 1, size, f);
-	fclose(f);
 	disktable_mountpoint(root, "sda", buf, sizeof(buf));
 	FUZZ_TERMINATED(buf);
 	disktable_mountpoint(root, "sda1", buf, 3);

@@ -3,6 +3,7 @@
 #include "fakeroot.h"
 
 #include "banner.h"
+#include "format.h"
 
 static const char *size(uint64_t bytes)
 {
@@ -29,6 +30,8 @@ static void test_sizes(void)
 
 static void test_disks(void)
 {
+	static char boot_table[] = "  the boot's table\n";
+	static struct boot_state st;
 	char buf[PATH_MAX], out[2048];
 	const char *root = fakeroot_new(buf, sizeof(buf));
 	FILE *f;
@@ -42,8 +45,8 @@ static void test_disks(void)
 	fakeroot_mkdir(root, "/sys/block/sdz");
 
 	f = fmemopen(out, sizeof(out), "w");
-	banner_disks_at(f, root);
-	fclose(f);
+	banner_disks(f, root, &st, false);
+	CHECK(fclose(f) == 0);
 	/* the disk table (test_disks.c tests its columns) */
 	CHECK(strstr(out, "DISK") != NULL);
 	CHECK(strstr(out, "  sda ") != NULL && strstr(out, "8.0G") != NULL);
@@ -56,19 +59,35 @@ static void test_disks(void)
 
 	root = fakeroot_new(buf, sizeof(buf));
 	f = fmemopen(out, sizeof(out), "w");
-	banner_disks_at(f, root);
-	fclose(f);
+	banner_disks(f, root, &st, false);
+	CHECK(fclose(f) == 0);
+	CHECK(strstr(out, "no disks found") != NULL);
+
+	/* the boot's table for the first shells, probed again for later ones */
+	st.disk_table = boot_table;
+	f = fmemopen(out, sizeof(out), "w");
+	banner_disks(f, root, &st, true);
+	CHECK(fclose(f) == 0);
+	CHECK_STR(out, "  the boot's table\n");
+	f = fmemopen(out, sizeof(out), "w");
+	banner_disks(f, root, &st, false);
+	CHECK(fclose(f) == 0);
 	CHECK(strstr(out, "no disks found") != NULL);
 	fakeroot_free(root);
 }
 
 static void test_banner(void)
 {
+	static char table[] = "  no disks found\n";
+	static struct boot_state st;
 	char out[4096];
 	FILE *f = fmemopen(out, sizeof(out), "w");
 
-	banner_print(f);
-	fclose(f);
+	st.disk_table = table;
+	(void)snprintf(st.network, sizeof(st.network), "Network: off (ip=off)");
+	banner_print(f, "/nonexistent", &st, true);
+	CHECK(fclose(f) == 0);
+	CHECK(strstr(out, "no disks found\n\nNetwork: off (ip=off)\n") != NULL);
 	CHECK(strstr(out, "Welcome to Lifeboat! (version " LIFEBOAT_VERSION
 			  ")") != NULL);
 	CHECK(strstr(out, "Type 'lifeboat' for the rescue guide") != NULL);

@@ -90,9 +90,15 @@ static void test_delays(void)
 static pid_t next_pid = 100;
 static int spawn_fail;
 
-static pid_t fake_spawn(const char *name)
+static const struct boot_state *spawn_state;
+static bool spawn_boot_table;
+
+static pid_t fake_spawn(const char *name, const struct boot_state *st,
+			bool boot_table)
 {
 	(void)name;
+	spawn_state = st;
+	spawn_boot_table = boot_table;
 	if (spawn_fail) {
 		errno = EAGAIN;
 		return -1;
@@ -107,9 +113,13 @@ static void test_supervisor(void)
 	int64_t t = 5000;
 	int status = 0;
 
-	supervisor_init(&sv, two, 2, fake_spawn);
+	static struct boot_state st;
+
+	supervisor_init(&sv, two, 2, fake_spawn, &st);
 	CHECK_INT(supervisor_next_due(&sv, t), 0);
 	CHECK_INT(supervisor_start_due(&sv, t), 2);
+	/* the first shells show what the boot learnt, its table included */
+	CHECK(spawn_state == &st && spawn_boot_table);
 	CHECK_INT(sv.slots[0].pid, 100);
 	CHECK_INT(sv.slots[1].pid, 101);
 	CHECK_INT(supervisor_next_due(&sv, t), -1);
@@ -124,6 +134,8 @@ static void test_supervisor(void)
 	CHECK_INT(sv.slots[1].quick_exits, 0);
 	CHECK_INT(supervisor_next_due(&sv, t), 0);
 	CHECK_INT(supervisor_start_due(&sv, t), 1);
+	/* after a shell ended, the disks may have changed: probe them again */
+	CHECK(spawn_state == &st && !spawn_boot_table);
 
 	/* /bin/sh missing: five quick restarts, then a growing delay */
 	unsigned int warnings = log_count(LB_WARN);

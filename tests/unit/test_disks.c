@@ -8,6 +8,7 @@
 #include "disks.h"
 #include "disktable.h"
 #include "fakeroot.h"
+#include "util.h"
 
 /*
  * The libblkid edge, faked: ext4 labelled after the disk. The parallel
@@ -26,7 +27,7 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 	memset(fs, 0, sizeof(*fs));
 	if (!strcmp(name, "sda") || !strcmp(name, "sdc1")) {
 		strcpy(fs->type, "ext4");
-		snprintf(fs->label, sizeof(fs->label), "L%s", name);
+		(void)snprintf(fs->label, sizeof(fs->label), "L%s", name);
 		strcpy(fs->uuid, "0123abcd-0000-1111-2222-333344445555");
 	}
 }
@@ -35,7 +36,7 @@ static void link_to(const char *root, const char *path, const char *target)
 {
 	char full[PATH_MAX];
 
-	snprintf(full, sizeof(full), "%s%s", root, path);
+	CHECK(path_join(full, sizeof(full), root, path));
 	fakeroot_write(root, path, "");
 	unlink(full);
 	if (symlink(target, full))
@@ -48,13 +49,13 @@ static void scsi_disk(const char *root, const char *name, const char *hctl,
 {
 	char p[256], t[256];
 
-	snprintf(p, sizeof(p), "/sys/block/%s/size", name);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/size", name));
 	fakeroot_write(root, p, sectors);
-	snprintf(p, sizeof(p), "/sys/block/%s/ro", name);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/ro", name));
 	fakeroot_write(root, p, "0\n");
-	snprintf(t, sizeof(t), "../../devices/pci/virtio0/host0/target/%s",
-		 hctl);
-	snprintf(p, sizeof(p), "/sys/block/%s/device", name);
+	CHECK(path_fmt(t, sizeof(t),
+		       "../../devices/pci/virtio0/host0/target/%s", hctl));
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/device", name));
 	link_to(root, p, t);
 }
 
@@ -72,7 +73,7 @@ static void test_slot_from_hctl(void)
 
 static void test_scan(void)
 {
-	char buf[PATH_MAX], sizes[64];
+	char buf[PATH_MAX];
 	const char *root = fakeroot_new(buf, sizeof(buf));
 	struct disk d[MAX_DISKS];
 	int n;
@@ -119,31 +120,59 @@ static void test_scan(void)
 	CHECK(d[4].flags & DISK_NOT_SLOT);
 	CHECK_INT(d[4].bus, BUS_SCSI);
 
-	/* the medium: an ISO 9660 label equal to the build's identifier */
+	/*
+	 * The medium: the table's own probe says iso9660 with the build's
+	 * label (no read of its own). sda only: it is the medium, and the
+	 * empty disk at sdh is flagged as not it.
+	 */
 	{
-		char pvd[16 * 2048 + 72];
+		struct disk_row mr[32];
+		int r = disktable_collect(root, d, n, mr, 32);
 
-		memset(pvd, 0, sizeof(pvd));
-		pvd[16 * 2048] = 1;
-		memcpy(pvd + 16 * 2048 + 1, "CD001", 5);
-		memset(pvd + 16 * 2048 + 40, ' ', 32);
-		memcpy(pvd + 16 * 2048 + 40, "LIFEBOAT_1234ABCD", 17);
-		snprintf(sizes, sizeof(sizes), "%s/dev", root);
-		mkdir(sizes, 0755);
-		snprintf(sizes, sizeof(sizes), "%s/dev/sda", root);
-		FILE *f = fopen(sizes, "w");
+		CHECK_INT(mr[0].disk, 0);
+		CHECK_INT(mr[3].disk, 2); /* sdc1 */
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABC");
+		CHECK(!(d[0].flags & DISK_MEDIUM));
+		disktable_mark_medium(d, n, mr, r, "");
+		CHECK(!(d[0].flags & DISK_MEDIUM));
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
+		CHECK(d[0].flags & DISK_MEDIUM);
+		CHECK(strstr(mr[0].flags, "lifeboat-medium") != NULL);
+		CHECK(!(d[3].flags & DISK_MEDIUM));
+		CHECK(d[3].flags & DISK_FOREIGN_7);
+		CHECK_STR(mr[5].name, "sdh");
+		CHECK(strstr(mr[5].flags, "not-the-medium") != NULL);
+		/* a partition labelled so is no medium */
+		memset(&mr[0].fs, 0, sizeof(mr[0].fs));
+		strcpy(mr[3].fs.type, "iso9660");
+		strcpy(mr[3].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
+		CHECK(!(d[2].flags & DISK_MEDIUM) &&
+		      !(d[0].flags & DISK_MEDIUM));
 
-		fwrite(pvd, 1, sizeof(pvd), f);
-		fclose(f);
+		/* a copy of the ISO on sda while the medium is at sdh: sdh */
+		struct disk two[MAX_DISKS];
+
+		memcpy(two, d, sizeof(two));
+		two[3].bytes = 1 << 20;
+		r = disktable_collect(root, two, n, mr, 32);
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		CHECK_STR(mr[5].name, "sdh");
+		mr[5].fs = mr[0].fs;
+		disktable_mark_medium(two, n, mr, r, "LIFEBOAT_1234ABCD");
+		CHECK(two[3].flags & DISK_MEDIUM);
+		CHECK(!(two[3].flags & DISK_FOREIGN_7));
+		CHECK(!(two[0].flags & DISK_MEDIUM));
+
+		/* for the table below: sda is the medium again */
+		r = disktable_collect(root, d, n, mr, 32);
+		strcpy(mr[0].fs.type, "iso9660");
+		strcpy(mr[0].fs.label, "LIFEBOAT_1234ABCD");
+		disktable_mark_medium(d, n, mr, r, "LIFEBOAT_1234ABCD");
 	}
-	CHECK(disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABCD"));
-	CHECK(!disks_has_medium_id(root, "sda", "LIFEBOAT_1234ABC"));
-	CHECK(!disks_has_medium_id(root, "sda", ""));
-	CHECK(!disks_has_medium_id(root, "sdc", "LIFEBOAT_1234ABCD"));
-	disks_mark_medium(root, d, n, "LIFEBOAT_1234ABCD");
-	CHECK(d[0].flags & DISK_MEDIUM);
-	CHECK(!(d[3].flags & DISK_MEDIUM));
-	CHECK(d[3].flags & DISK_FOREIGN_7);
 
 	/* the table: disks, partitions, mount points with escapes */
 	fakeroot_write(root, "/proc/self/mounts",
@@ -153,7 +182,9 @@ static void test_scan(void)
 		struct disk_row rows[32];
 		char text[4096];
 		FILE *f = fmemopen(text, sizeof(text), "w");
-		int r = disktable_rows(root, d, n, rows, 32);
+		int r = disktable_collect(root, d, n, rows, 32);
+
+		disktable_fill(root, rows, r, 0);
 
 		CHECK_INT(r, 7);
 		CHECK(rows[3].is_part);
@@ -163,7 +194,7 @@ static void test_scan(void)
 		CHECK_STR(rows[0].fs.label, "Lsda");
 		CHECK(strstr(rows[0].flags, "lifeboat-medium") != NULL);
 		disktable_format(f, rows, r);
-		fclose(f);
+		CHECK(fclose(f) == 0);
 		CHECK(strstr(text, "DISK") != NULL);
 		CHECK(strstr(text, "not-the-medium") != NULL);
 		CHECK(strstr(text, "/media/my disk") != NULL);

@@ -6,6 +6,7 @@
 #include "boot.h"
 #include "earlyfs.h"
 #include "log.h"
+#include "util.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,8 +19,7 @@ static mode_t mode_of(const char *root, const char *path)
 	char full[PATH_MAX];
 	struct stat st;
 
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	if (lstat(full, &st) < 0)
+	if (!path_join(full, sizeof(full), root, path) || lstat(full, &st) < 0)
 		return 0;
 	return st.st_mode;
 }
@@ -30,7 +30,7 @@ static const char *link_of(const char *root, const char *path)
 	char full[PATH_MAX];
 	ssize_t n;
 
-	snprintf(full, sizeof(full), "%s%s", root, path);
+	CHECK(path_join(full, sizeof(full), root, path));
 	n = readlink(full, target, sizeof(target) - 1);
 	target[n < 0 ? 0 : n] = '\0';
 	return target;
@@ -126,9 +126,11 @@ static void test_boot_steps(void)
 	/* the background helpers of the network and SSH steps: harmless */
 	fakeroot_write(root, "/usr/libexec/lifeboat/net-up", "#!/bin/sh\n");
 	fakeroot_write(root, "/usr/libexec/lifeboat/ssh-boot", "#!/bin/sh\n");
-	snprintf(path, sizeof(path), "%s/usr/libexec/lifeboat/net-up", root);
+	CHECK(path_join(path, sizeof(path), root,
+			"/usr/libexec/lifeboat/net-up"));
 	chmod(path, 0755);
-	snprintf(path, sizeof(path), "%s/usr/libexec/lifeboat/ssh-boot", root);
+	CHECK(path_join(path, sizeof(path), root,
+			"/usr/libexec/lifeboat/ssh-boot"));
 	chmod(path, 0755);
 	fake_reset();
 	fake_root = root;
@@ -140,35 +142,39 @@ static void test_boot_steps(void)
 	CHECK_STR(fake.hostname, "unit-test");
 	CHECK_STR(ctx.opts.hostname, "unit-test");
 	CHECK(ctx.opts.sshd);
-	snprintf(path, sizeof(path), "%s/run/lifeboat/net", root);
+	CHECK(path_join(path, sizeof(path), root, "/run/lifeboat/net"));
 	CHECK(access(path, R_OK) == 0);
+	/* what the steps learnt, for the banner */
+	CHECK(ctx.state.disk_table &&
+	      strstr(ctx.state.disk_table, "no disks found") != NULL);
+	CHECK(!strncmp(ctx.state.network, "Network: ", 9));
 
-	snprintf(path, sizeof(path), "%s/proc/self/oom_score_adj", root);
+	CHECK(path_join(path, sizeof(path), root, "/proc/self/oom_score_adj"));
 	f = fopen(path, "r");
 	CHECK(f && fgets(text, sizeof(text), f) && !strcmp(text, "-1000\n"));
 	if (f)
-		fclose(f);
+		(void)fclose(f);
 
 	/* boot.log has the lines from before /run existed, with times */
-	snprintf(path, sizeof(path), "%s/run/lifeboat/boot.log", root);
+	CHECK(path_join(path, sizeof(path), root, "/run/lifeboat/boot.log"));
 	f = fopen(path, "r");
 	size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
 	text[n] = '\0';
 	if (f)
-		fclose(f);
+		(void)fclose(f);
 	CHECK(strstr(text, " ms] init: mounted proc on /proc\n") != NULL);
 	CHECK(strstr(text, "init: hostname unit-test\n") != NULL);
 
 	/* and /dev/kmsg got them as records with a priority */
-	snprintf(path, sizeof(path), "%s/dev/kmsg", root);
+	CHECK(path_join(path, sizeof(path), root, "/dev/kmsg"));
 	f = fopen(path, "r");
 	n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
 	text[n] = '\0';
 	if (f)
-		fclose(f);
+		(void)fclose(f);
 	CHECK(!strncmp(text, "<6>init: mounted proc on /proc\n", 31));
 
-	snprintf(path, sizeof(path), "%s/run/lifeboat/options", root);
+	CHECK(path_join(path, sizeof(path), root, "/run/lifeboat/options"));
 	CHECK(access(path, R_OK) == 0);
 	log_reset();
 	fakeroot_free(root);

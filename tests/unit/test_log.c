@@ -3,6 +3,7 @@
 #include "fakeroot.h"
 
 #include "log.h"
+#include "util.h"
 
 static const char *slurp(const char *path)
 {
@@ -12,7 +13,7 @@ static const char *slurp(const char *path)
 
 	text[n] = '\0';
 	if (f)
-		fclose(f);
+		(void)fclose(f);
 	return text;
 }
 
@@ -43,8 +44,8 @@ static void test_sinks(void)
 	CHECK_INT(log_count(LB_INFO), 1);
 	CHECK_INT(log_count(LB_WARN), 1);
 
-	snprintf(path, sizeof(path), "%s/boot.log", root);
-	snprintf(kmsg, sizeof(kmsg), "%s/kmsg", root);
+	CHECK(path_join(path, sizeof(path), root, "/boot.log"));
+	CHECK(path_join(kmsg, sizeof(kmsg), root, "/kmsg"));
 	fakeroot_write(root, "/kmsg", "");
 	CHECK_INT(log_attach_file(path), 0);
 	CHECK_INT(log_attach_kmsg(kmsg), 0);
@@ -66,7 +67,7 @@ static void test_sinks(void)
 	CHECK(strstr(slurp(kmsg), "<6>init: record 29\n") != NULL);
 
 	/* a sink that cannot be opened is an error, not a crash */
-	snprintf(path, sizeof(path), "%s/no/such/dir/boot.log", root);
+	CHECK(path_join(path, sizeof(path), root, "/no/such/dir/boot.log"));
 	CHECK_INT(log_attach_file(path), -1);
 	log_reset();
 	fakeroot_free(root);
@@ -80,7 +81,7 @@ static void test_console_and_overflow(void)
 	FILE *con;
 	char big[400];
 
-	snprintf(path, sizeof(path), "%s/console", root);
+	CHECK(path_join(path, sizeof(path), root, "/console"));
 	con = fopen(path, "w+");
 	log_reset();
 	log_set_console(fileno(con));
@@ -88,9 +89,9 @@ static void test_console_and_overflow(void)
 	lb_warn("loud");
 	log_set_verbose(true);
 	lb_info("debug mode");
-	fflush(con);
+	CHECK(fflush(con) == 0);
 	CHECK_STR(slurp(path), "init: warning: loud\ninit: debug mode\n");
-	fclose(con);
+	CHECK(fclose(con) == 0);
 	log_reset();
 
 	/* more than the early buffer holds: the lines that fit, and a note */
@@ -98,7 +99,7 @@ static void test_console_and_overflow(void)
 	big[sizeof(big) - 1] = '\0';
 	for (int i = 0; i < 40; i++)
 		lb_info("%d %s", i, big);
-	snprintf(path, sizeof(path), "%s/boot.log", root);
+	CHECK(path_join(path, sizeof(path), root, "/boot.log"));
 	CHECK_INT(log_attach_file(path), 0);
 	text = slurp(path);
 	CHECK(strstr(text, "init: 0 bbb") != NULL);

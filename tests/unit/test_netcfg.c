@@ -6,6 +6,7 @@
 #include "check.h"
 #include "fakeroot.h"
 #include "netcfg.h"
+#include "util.h"
 
 static struct net_config c;
 static char err[256];
@@ -96,11 +97,11 @@ static void test_interfaces_and_write(void)
 
 	netcfg_parse("10.0.0.2::10.0.0.1:255.255.255.0::eth0:none", &c, err,
 		     sizeof(err));
-	snprintf(path, sizeof(path), "%s/net", root);
+	CHECK(path_join(path, sizeof(path), root, "/net"));
 	CHECK_INT(netcfg_write(&c, path), 0);
 	f = fopen(path, "r");
 	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
+	(void)fclose(f);
 	text[n] = '\0';
 	CHECK(strstr(text, "NET_MODE=static\n") != NULL);
 	CHECK(strstr(text, "NET_ADDRESS='10.0.0.2'\n") != NULL);

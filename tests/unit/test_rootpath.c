@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util.h"
 
 #include "../../applets/rootpath.c" /* NOLINT(bugprone-suspicious-include): unit tests link init/ only */
 
@@ -25,7 +26,7 @@ static void mk(const char *path)
 {
 	char buf[256];
 
-	snprintf(buf, sizeof(buf), "%s%s", root, path);
+	CHECK(path_join(buf, sizeof(buf), root, path));
 	CHECK(mkdir(buf, 0755) == 0);
 }
 
@@ -38,15 +39,15 @@ int main(void)
 	mk("/srv");
 	mk("/srv/data");
 	mk("/mnt");
-	snprintf(buf, sizeof(buf), "%s/mnt/up", root);
+	CHECK(path_join(buf, sizeof(buf), root, "/mnt/up"));
 	CHECK(symlink("/srv", buf) == 0);
-	snprintf(buf, sizeof(buf), "%s/file", root);
+	CHECK(path_join(buf, sizeof(buf), root, "/file"));
 	CHECK(close(creat(buf, 0644)) == 0);
 
 	CHECK(dir("/srv/data") == NULL);
 	CHECK(dir("//srv//data/") == NULL);
 	CHECK(rootpath_dir(root, "/srv/data", out, sizeof(out)) == NULL);
-	snprintf(buf, sizeof(buf), "%s/srv/data", root);
+	CHECK(path_join(buf, sizeof(buf), root, "/srv/data"));
 	CHECK_STR(out, buf);
 	CHECK_STR(dir("/mnt/up"), "a symlink on the disk");
 	CHECK_STR(dir("/mnt/up/data"), "a symlink on the disk");
@@ -57,7 +58,8 @@ int main(void)
 	CHECK_STR(dir("srv"), "not an absolute path");
 	CHECK_STR(rootpath_dir(root, "/srv/data", out, 10), "too long");
 
-	snprintf(buf, sizeof(buf), "rm -rf '%s'", root);
+	CHECK(snprintf(buf, sizeof(buf), "rm -rf '%s'", root) <
+	      (int)sizeof(buf));
 	CHECK(system(buf) == 0);
 	return check_done();
 }

@@ -20,7 +20,7 @@ static const char *action_name(enum umount_action a)
 /* The plan as "umount /a\nskip /b\n..." for easy comparison. */
 static const char *plan(const char *mounts)
 {
-	int n = shutdown_plan(mounts, steps, UMOUNT_STEPS_MAX);
+	int n = shutdown_plan(mounts, steps, UMOUNT_STEPS_MAX, NULL);
 	size_t len = 0;
 
 	plan_text[0] = '\0';
@@ -61,26 +61,27 @@ static void test_chroot_and_spaces(void)
 {
 	char mounts[4096], want[4096];
 
-	snprintf(mounts, sizeof(mounts),
-		 "%s"
-		 "/dev/sda1 /media/sda ext4 rw,relatime 0 0\n"
-		 "proc /media/sda/proc proc rw 0 0\n"
-		 "sysfs /media/sda/sys sysfs rw 0 0\n"
-		 "devtmpfs /media/sda/dev devtmpfs rw 0 0\n"
-		 "devpts /media/sda/dev/pts devpts rw 0 0\n"
-		 "/dev/sdb1 /media/my\\040disk vfat rw 0 0\n"
-		 "/dev/sdc1 /mnt/tab\\011back\\134slash\\012nl ext2 rw 0 0",
-		 base_mounts);
-	snprintf(want, sizeof(want),
-		 "umount /mnt/tab\tback\\slash\nnl\n"
-		 "umount /media/my disk\n"
-		 "umount /media/sda/dev/pts\n"
-		 "umount /media/sda/dev\n"
-		 "umount /media/sda/sys\n"
-		 "umount /media/sda/proc\n"
-		 "umount /media/sda\n"
-		 "%s",
-		 base_plan);
+	CHECK(snprintf(
+		      mounts, sizeof(mounts),
+		      "%s"
+		      "/dev/sda1 /media/sda ext4 rw,relatime 0 0\n"
+		      "proc /media/sda/proc proc rw 0 0\n"
+		      "sysfs /media/sda/sys sysfs rw 0 0\n"
+		      "devtmpfs /media/sda/dev devtmpfs rw 0 0\n"
+		      "devpts /media/sda/dev/pts devpts rw 0 0\n"
+		      "/dev/sdb1 /media/my\\040disk vfat rw 0 0\n"
+		      "/dev/sdc1 /mnt/tab\\011back\\134slash\\012nl ext2 rw 0 0",
+		      base_mounts) < (int)sizeof(mounts));
+	CHECK(snprintf(want, sizeof(want),
+		       "umount /mnt/tab\tback\\slash\nnl\n"
+		       "umount /media/my disk\n"
+		       "umount /media/sda/dev/pts\n"
+		       "umount /media/sda/dev\n"
+		       "umount /media/sda/sys\n"
+		       "umount /media/sda/proc\n"
+		       "umount /media/sda\n"
+		       "%s",
+		       base_plan) < (int)sizeof(want));
 	CHECK_STR(plan(mounts), want);
 }
 
@@ -132,15 +133,16 @@ static void test_bad_lines(void)
 	memset(longpath, 'x', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
-	snprintf(mounts, sizeof(mounts),
-		 "rootfs / rootfs rw 0 0\n"
-		 "\n"
-		 "garbage\n"
-		 "none relative tmpfs rw 0 0\n"
-		 "none /toolong %s rw 0 0\n"
-		 "none %s tmpfs rw 0 0\n"
-		 "/dev/sda /media/sda ext4",
-		 "averyveryverylongfilesystemtypename", longpath);
+	CHECK(snprintf(mounts, sizeof(mounts),
+		       "rootfs / rootfs rw 0 0\n"
+		       "\n"
+		       "garbage\n"
+		       "none relative tmpfs rw 0 0\n"
+		       "none /toolong %s rw 0 0\n"
+		       "none %s tmpfs rw 0 0\n"
+		       "/dev/sda /media/sda ext4",
+		       "averyveryverylongfilesystemtypename",
+		       longpath) < (int)sizeof(mounts));
 	CHECK_STR(plan(mounts), "umount /media/sda\nro /\n");
 	CHECK_INT(log_count(LB_WARN) - warnings, 1);
 	CHECK(strstr(log_last(), "4 lines") != NULL);
@@ -160,10 +162,18 @@ static void test_more_mounts_than_room(void)
 		len += (size_t)snprintf(mounts + len, sizeof(mounts) - len,
 					"tmpfs /m/%d tmpfs rw 0 0\n", i);
 	/* the newest ten, newest first */
-	CHECK_INT(shutdown_plan(mounts, few, 10), 10);
+	CHECK_INT(shutdown_plan(mounts, few, 10, NULL), 10);
 	CHECK_STR(few[0].target, "/m/59");
 	CHECK_STR(few[9].target, "/m/50");
 	CHECK(strstr(log_last(), "50 lines") != NULL);
+	/* a caller that plans again is told how many were left for later */
+	{
+		int left = -1;
+
+		CHECK_INT(shutdown_plan(mounts, few, 10, &left), 10);
+		CHECK_INT(left, 50);
+		CHECK_STR(few[0].target, "/m/59");
+	}
 }
 
 static void test_garbage(void)
@@ -184,7 +194,7 @@ static void test_garbage(void)
 					   (char)(rand_r(&seed) % 255 + 1);
 		}
 		text[len] = '\0';
-		int n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX);
+		int n = shutdown_plan(text, steps, UMOUNT_STEPS_MAX, NULL);
 		CHECK(n >= 0 && n <= UMOUNT_STEPS_MAX);
 		for (int i = 0; i < n; i++)
 			CHECK(steps[i].target[0] == '/');
@@ -202,7 +212,7 @@ static void test_run(void)
 			  "/dev/sdb1 /media/sdb ext4 rw 0 0\n"
 			  "/dev/sdc1 /media/sdc ext4 rw 0 0\n"
 			  "/dev/sdd1 /media/sdd ext4 rw 0 0\n",
-			  steps, UMOUNT_STEPS_MAX);
+			  steps, UMOUNT_STEPS_MAX, NULL);
 	CHECK_INT(n, 6);
 
 	/* all goes well */

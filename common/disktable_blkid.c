@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The one place /init uses libblkid; host unit tests link a fake instead. */
 #include "disktable.h"
+#include "util.h"
 
 #include <blkid.h>
 #include <limits.h>
@@ -43,7 +44,8 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 	blkid_probe pr;
 
 	fs->type[0] = fs->label[0] = fs->uuid[0] = '\0';
-	snprintf(path, sizeof(path), "%s/dev/%s", root, name);
+	if (!path_fmt(path, sizeof(path), "%s/dev/%s", root, name))
+		return;
 	pr = blkid_new_probe_from_filename(path);
 	if (!pr)
 		return;

@@ -11,6 +11,9 @@
 
 #include "disks.h"
 
+/* Rows of one table: the disks and as many of their partitions as fit. */
+#define DISKTABLE_ROWS_MAX (MAX_DISKS * 4)
+
 struct disk_fs {
 	char type[16];
 	char label[40];
@@ -20,6 +23,7 @@ struct disk_fs {
 
 struct disk_row {
 	char name[32];
+	int disk; /* index of its disk (itself, or the one it is part of) */
 	int slot; /* -1: none (partitions, odd disks) */
 	int is_part; /* a partition of the disk above */
 	unsigned long long bytes;
@@ -39,10 +43,6 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 void disktable_fill(const char *root, struct disk_row *rows, int n,
 		    int parallel);
 
-/* disktable_collect and a sequential disktable_fill. */
-int disktable_rows(const char *root, const struct disk *disks, int n,
-		   struct disk_row *rows, int max);
-
 /* Where ROOT/proc/self/mounts says /dev/NAME is mounted ("" when not). */
 void disktable_mountpoint(const char *root, const char *name, char *buf,
 			  size_t len);
@@ -53,13 +53,27 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n);
 /* Filesystem type, label and UUID of ROOT/dev/NAME (disktable_blkid.c). */
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 
-/* Scan, mark the medium, probe and print: the banner's and lifeboat's table. */
+/*
+ * Scan, probe (bounded, in parallel), mark the medium and print: the table
+ * of `lifeboat disks` and of a shell's banner after the first.
+ */
 void disktable_print(FILE *out, const char *root, const char *medium_id);
 
 /*
- * The table of disks already scanned and marked (the disk step's), as a
- * malloc'd string, probed in parallel (NULL on error).
+ * The medium, from the rows' own probe (no read of its own, so a hung disk
+ * cannot hold it up): a whole disk whose filesystem is iso9660 labelled
+ * medium_id. The one at the medium's slot first, else the first other one;
+ * never two (the label is public: a customer disk may hold a copy). A
+ * foreign disk in the medium's slot is flagged. Sets the disks' flags and
+ * makes the rows' flags again.
  */
-char *disktable_text(const char *root, const struct disk *disks, int n);
+void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
+			   int r, const char *medium_id);
+
+/* The rows' flags column again, from their disks' flags. */
+void disktable_flags(const struct disk *disks, struct disk_row *rows, int r);
+
+/* The rows as formatted text, a malloc'd string (NULL on error). */
+char *disktable_text(const struct disk_row *rows, int r);
 
 #endif

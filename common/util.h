@@ -1,7 +1,7 @@
 /*
- * Small helpers shared by every part of /init. Paths are always built from a
- * root prefix ("" on the real system, a temp dir in the unit tests) so that
- * the boot logic can run on the host against a fake /proc and /sys.
+ * Small helpers for /init and the lifeboat applet. Paths are always built
+ * from a root prefix ("" on the real system, a temp dir in the unit tests)
+ * so that the boot logic can run on the host against a fake /proc and /sys.
  */
 #ifndef LB_UTIL_H
 #define LB_UTIL_H
@@ -16,11 +16,22 @@
 /* root + path into buf; false (and buf empty) if it does not fit. */
 bool path_join(char *buf, size_t size, const char *root, const char *path);
 
+/* A printf-built path into buf; false (buf empty, ENAMETOOLONG) if cut. */
+bool path_fmt(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
- * Read at most size - 1 bytes of a file into buf and NUL-terminate it.
- * Returns the number of bytes read, or -1 with errno set.
+ * Read a whole file of at most size - 1 bytes into buf and NUL-terminate it.
+ * Returns the number of bytes read, or -1 with errno set: EFBIG when the
+ * file holds more than fits (buf is then empty, never a cut text).
  */
 ssize_t read_text(const char *path, char *buf, size_t size);
+
+/*
+ * Read a whole file of any length into a malloc'd, NUL-terminated buffer
+ * (its length in *len unless NULL); NULL with errno set on failure.
+ */
+char *read_all(const char *path, size_t *len);
 
 /* Write all of s to path (created with mode, truncated); 0 or -1/errno. */
 int write_text(const char *path, const char *s, mode_t mode);
@@ -37,6 +48,13 @@ int64_t now_ms(void);
  * the boot line cannot mess up the console a warning is printed on.
  */
 void printable(char *dst, size_t size, const char *src, size_t len);
+
+/*
+ * In a child of PID 1: reset the signal mask and dispositions and the OOM
+ * score that PID 1 keeps for itself. Every child must call it, before exec
+ * or before work of its own. -1 (errno set) if the OOM score stayed.
+ */
+int child_reset(void);
 
 /* Strip one trailing newline in place. */
 void chomp(char *s);

@@ -2,15 +2,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-bool path_join(char *buf, size_t size, const char *root, const char *path)
+bool path_fmt(char *buf, size_t size, const char *fmt, ...)
 {
-	int n = snprintf(buf, size, "%s%s", root, path);
+	va_list ap;
+	int n;
 
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 	if (n < 0 || (size_t)n >= size) {
 		if (size)
 			buf[0] = '\0';
@@ -18,6 +25,11 @@ bool path_join(char *buf, size_t size, const char *root, const char *path)
 		return false;
 	}
 	return true;
+}
+
+bool path_join(char *buf, size_t size, const char *root, const char *path)
+{
+	return path_fmt(buf, size, "%s%s", root, path);
 }
 
 ssize_t read_text(const char *path, char *buf, size_t size)
@@ -51,9 +63,70 @@ ssize_t read_text(const char *path, char *buf, size_t size)
 			break;
 		len += (size_t)n;
 	}
+	if (len == size - 1) {
+		char more;
+		ssize_t n;
+
+		while ((n = read(fd, &more, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 0) {
+			/* a cut text would be read as a whole one: refuse */
+			close(fd);
+			buf[0] = '\0';
+			errno = n > 0 ? EFBIG : errno;
+			return -1;
+		}
+	}
 	close(fd);
 	buf[len] = '\0';
 	return (ssize_t)len;
+}
+
+char *read_all(const char *path, size_t *lenp)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *grown;
+	int fd, err;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		goto fail;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= size) {
+			grown = size > SIZE_MAX / 2 ? NULL :
+						      realloc(buf, size * 2);
+			if (!grown) {
+				errno = ENOMEM;
+				goto fail;
+			}
+			buf = grown;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = err;
+	return NULL;
 }
 
 int write_all(int fd, const void *buf, size_t len)
@@ -132,4 +205,17 @@ void chomp(char *s)
 
 	if (n && s[n - 1] == '\n')
 		s[n - 1] = '\0';
+}
+
+int child_reset(void)
+{
+	sigset_t none;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &dfl, NULL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	/* -1000 is for PID 1 only; a runaway rescue job may be killed */
+	return write_text("/proc/self/oom_score_adj", "0\n", 0644);
 }

@@ -31,7 +31,6 @@ struct disk {
 	enum disk_bus bus;
 	unsigned long long bytes;
 	char serial[64];
-	char model[64];
 	unsigned flags;
 	int nparts;
 	char parts[MAX_PARTS][32];
@@ -49,11 +48,14 @@ int disks_scan(const char *root, struct disk *disks, int max);
  */
 int disks_pending(const char *root);
 
-/* Does the ISO 9660 volume label at ROOT/dev/NAME equal ID? */
-int disks_has_medium_id(const char *root, const char *name, const char *id);
+/* Where the build puts its medium identifier (the ISO's volume label). */
+#define MEDIUM_ID_FILE "/etc/lifeboat/medium-id"
+#define MEDIUM_ID_SIZE 64
 
-/* Mark the medium and a foreign disk in its slot. */
-void disks_mark_medium(const char *root, struct disk *disks, int n,
-		       const char *medium_id);
+/*
+ * ROOT/etc/lifeboat/medium-id without its newline into buf; "" when it
+ * cannot be read (then no disk is called the medium; the table still shows).
+ */
+void disks_read_medium_id(const char *root, char *buf, size_t len);
 
 #endif

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disktable.h"
-#include "banner.h"
+#include "format.h"
+#include "procmounts.h"
+#include "util.h"
+#include "warn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static void copy_text(char *dst, size_t len, const char *src)
@@ -22,42 +24,28 @@ static void copy_text(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* /proc/mounts escapes blanks as \040; mount points are shown unescaped. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*w++ = *s++;
-		}
-	}
-	*w = '\0';
-}
-
 void disktable_mountpoint(const char *root, const char *name, char *buf,
 			  size_t len)
 {
-	char path[PATH_MAX], line[1024], dev[PATH_MAX], src[512], dir[512];
+	char path[PATH_MAX], line[1024], dev[PATH_MAX], src[512], field[512];
+	char dir[512];
 	FILE *f;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/proc/self/mounts", root);
-	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	/* a cut device name could match another disk's mounts: not mounted */
+	if (!path_join(path, sizeof(path), root, "/proc/self/mounts") ||
+	    !path_join(dev, sizeof(dev), "/dev/", name))
+		return;
 	f = fopen(path, "re");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%511s %511s", src, dir) != 2)
+		if (sscanf(line, "%511s %511s", src, field) != 2)
 			continue;
 		if (strcmp(src, dev))
 			continue;
-		unescape(dir);
+		/* shown unescaped; the field fits dir whole */
+		(void)mounts_unescape(dir, sizeof(dir), field, strlen(field));
 		if (buf[0]) {
 			/* more than one place: say so, keep the first */
 			size_t l = strlen(buf);
@@ -68,7 +56,7 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 		}
 		copy_text(buf, len, dir);
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 }
 
 static void flags_text(const struct disk *d, char *buf, size_t len)
@@ -99,35 +87,41 @@ static struct disk_row *new_row(struct disk_row *row, const char *name)
 	return row;
 }
 
+/* A partition's size in sectors; 0 when sysfs does not say. */
+static unsigned long long part_sectors(const char *root, const char *disk,
+				       const char *part)
+{
+	char path[PATH_MAX], buf[64];
+	unsigned long long sectors;
+
+	if (!path_fmt(path, sizeof(path), "%s/sys/block/%s/%s/size", root, disk,
+		      part) ||
+	    read_text(path, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%llu", &sectors) != 1)
+		return 0;
+	return sectors;
+}
+
 int disktable_collect(const char *root, const struct disk *disks, int n,
 		      struct disk_row *rows, int max)
 {
-	char path[PATH_MAX], buf[64];
 	int i, p, r = 0;
 
 	for (i = 0; i < n && r < max; i++) {
 		const struct disk *d = &disks[i];
 		struct disk_row *row = new_row(&rows[r++], d->name);
 
+		row->disk = i;
 		row->slot = d->slot;
 		row->bytes = d->bytes;
 		copy_text(row->serial, sizeof(row->serial), d->serial);
 		flags_text(d, row->flags, sizeof(row->flags));
 		for (p = 0; p < d->nparts && r < max; p++) {
-			FILE *f;
-			unsigned long long sectors = 0;
-
 			row = new_row(&rows[r++], d->parts[p]);
+			row->disk = i;
 			row->is_part = 1;
-			snprintf(path, sizeof(path), "%s/sys/block/%s/%s/size",
-				 root, d->name, d->parts[p]);
-			f = fopen(path, "re");
-			if (f) {
-				if (fgets(buf, sizeof(buf), f))
-					sscanf(buf, "%llu", &sectors);
-				fclose(f);
-			}
-			row->bytes = sectors * 512ULL;
+			row->bytes = part_sectors(root, d->name, d->parts[p]) *
+				     512ULL;
 		}
 	}
 	return r;
@@ -149,59 +143,44 @@ static int wants_probe(const struct disk_row *row)
  */
 #define PROBE_WAIT_MS 3000
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void unknown(struct disk_row *row)
 {
 	memset(&row->fs, 0, sizeof(row->fs));
 	copy_text(row->fs.type, sizeof(row->fs.type), "?");
 }
 
-static void probe_forked(const char *root, struct disk_row *rows, int n)
+/* A child probing row's device, its answer on the returned pipe; -1: none. */
+static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 {
-	struct pollfd pfd[MAX_DISKS * 4];
-	pid_t pids[MAX_DISKS * 4];
-	long long deadline = mono_ms() + PROBE_WAIT_MS;
-	int i, left = 0;
+	int p[2];
 
-	for (i = 0; i < n; i++) {
-		int p[2];
+	*pid = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	*pid = fork();
+	if (*pid == 0) {
+		struct disk_fs fs;
 
-		pids[i] = -1;
-		pfd[i].fd = -1;
-		pfd[i].events = POLLIN;
-		if (!wants_probe(&rows[i]))
-			continue;
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			unknown(&rows[i]);
-			continue;
-		}
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct disk_fs fs;
-
-			close(p[0]);
-			disktable_probe(root, rows[i].name, &fs);
-			_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 :
-									   1);
-		}
-		close(p[1]);
-		if (pids[i] < 0) {
-			close(p[0]);
-			unknown(&rows[i]);
-			continue;
-		}
-		pfd[i].fd = p[0];
-		left++;
+		close(p[0]);
+		/* PID 1's OOM shield and blocked signals are not for it */
+		(void)child_reset();
+		disktable_probe(root, row->name, &fs);
+		_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 : 1);
 	}
+	close(p[1]);
+	if (*pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	return p[0];
+}
+
+/* Take the answers that come by deadline; the pipes read are closed, -1. */
+static void probe_collect(struct disk_row *rows, struct pollfd *pfd,
+			  const pid_t *pids, int n, int left, int64_t deadline)
+{
 	while (left > 0) {
-		long long wait = deadline - mono_ms();
+		int64_t wait = deadline - now_ms();
 		int ready;
 
 		if (wait <= 0)
@@ -209,7 +188,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 		ready = poll(pfd, (nfds_t)n, (int)wait);
 		if (ready < 0 && errno != EINTR)
 			break;
-		for (i = 0; ready > 0 && i < n; i++) {
+		for (int i = 0; ready > 0 && i < n; i++) {
 			ssize_t got;
 
 			if (pfd[i].fd < 0 || !pfd[i].revents)
@@ -227,14 +206,34 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 				;
 		}
 	}
+}
+
+static void probe_forked(const char *root, struct disk_row *rows, int n)
+{
+	struct pollfd pfd[DISKTABLE_ROWS_MAX];
+	pid_t pids[DISKTABLE_ROWS_MAX];
+	int64_t deadline = now_ms() + PROBE_WAIT_MS;
+	int i, left = 0;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = -1;
+		pfd[i].fd = -1;
+		pfd[i].events = POLLIN;
+		if (!wants_probe(&rows[i]))
+			continue;
+		pfd[i].fd = probe_start(root, &rows[i], &pids[i]);
+		if (pfd[i].fd < 0)
+			unknown(&rows[i]);
+		else
+			left++;
+	}
+	probe_collect(rows, pfd, pids, n, left, deadline);
 	for (i = 0; i < n; i++) {
 		if (pfd[i].fd < 0)
 			continue;
-		fprintf(stderr,
-			"%s: warning: probing %s took over %d ms; its "
-			"filesystem is shown as ?\n",
-			program_invocation_short_name, rows[i].name,
-			PROBE_WAIT_MS);
+		lb_warn("probing %s took over %d ms; its filesystem is shown "
+			"as ?",
+			rows[i].name, PROBE_WAIT_MS);
 		kill(pids[i], SIGKILL);
 		close(pfd[i].fd);
 		unknown(&rows[i]);
@@ -246,7 +245,7 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 {
 	int i;
 
-	if (parallel && n <= MAX_DISKS * 4)
+	if (parallel && n <= DISKTABLE_ROWS_MAX)
 		probe_forked(root, rows, n);
 	else
 		for (i = 0; i < n; i++)
@@ -256,15 +255,6 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 	for (i = 0; i < n; i++)
 		disktable_mountpoint(root, rows[i].name, rows[i].fs.mounted,
 				     sizeof(rows[i].fs.mounted));
-}
-
-int disktable_rows(const char *root, const struct disk *disks, int n,
-		   struct disk_row *rows, int max)
-{
-	int r = disktable_collect(root, disks, n, rows, max);
-
-	disktable_fill(root, rows, r, 0);
-	return r;
 }
 
 static const char *dash(const char *s)
@@ -277,27 +267,33 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	char size[16], slot[16], name[40];
 	int i;
 
+	/*
+	 * Write errors stay in out: disktable_text() sees them at fclose(),
+	 * the lifeboat applet when it flushes stdout at the end.
+	 */
 	if (n == 0) {
-		fprintf(out, "  no disks found\n");
+		(void)fprintf(out, "  no disks found\n");
 		return;
 	}
-	fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
-		"DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
-		"MOUNTED", "FLAGS");
+	(void)fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
+		      "DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
+		      "MOUNTED", "FLAGS");
 	for (i = 0; i < n; i++) {
 		const struct disk_row *r = &rows[i];
 		char uuid[10];
 
 		format_size(size, sizeof(size), r->bytes);
+		/* both fit: an int in 16 bytes, a row name of 31 in 40 */
 		if (r->slot >= 0)
-			snprintf(slot, sizeof(slot), "%d", r->slot);
+			(void)snprintf(slot, sizeof(slot), "%d", r->slot);
 		else
 			copy_text(slot, sizeof(slot), r->is_part ? "" : "-");
-		snprintf(name, sizeof(name), "%s%s", r->is_part ? " " : "",
-			 r->name);
+		(void)snprintf(name, sizeof(name), "%s%s",
+			       r->is_part ? " " : "", r->name);
 		/* the whole UUID is in `lifeboat disks -l`/blkid; 8 chars tell */
 		copy_text(uuid, 9, dash(r->fs.uuid));
-		fprintf(out,
+		(void)fprintf(
+			out,
 			"  %-7s %-4s %6s  %-16.16s %-8.8s %-17.17s %-9s %-12s %s\n",
 			name, slot, size, r->is_part ? "" : dash(r->serial),
 			dash(r->fs.type), dash(r->fs.label), uuid,
@@ -305,36 +301,73 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	}
 }
 
-static void table(FILE *out, const char *root, const struct disk *disks, int n,
-		  int parallel)
+static bool is_medium_row(const struct disk_row *row, const char *medium_id)
 {
-	static struct disk_row rows[MAX_DISKS * 4];
-	int r;
+	return !row->is_part && medium_id && medium_id[0] &&
+	       !strcmp(row->fs.type, "iso9660") &&
+	       !strcmp(row->fs.label, medium_id);
+}
 
-	r = disktable_collect(root, disks, n, rows, MAX_DISKS * 4);
-	disktable_fill(root, rows, r, parallel);
-	disktable_format(out, rows, r);
+void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
+			   int r, const char *medium_id)
+{
+	int i, medium = -1;
+
+	for (i = 0; i < r; i++) {
+		if (!is_medium_row(&rows[i], medium_id))
+			continue;
+		if (medium < 0 || (rows[i].slot == MEDIUM_SLOT &&
+				   rows[medium].slot != MEDIUM_SLOT))
+			medium = i;
+	}
+	for (i = 0; i < r; i++) {
+		struct disk *d;
+
+		if (rows[i].is_part || rows[i].disk < 0 || rows[i].disk >= n)
+			continue;
+		d = &disks[rows[i].disk];
+		d->flags &= ~(DISK_MEDIUM | DISK_FOREIGN_7);
+		if (i == medium)
+			d->flags |= DISK_MEDIUM;
+		else if (d->slot == MEDIUM_SLOT)
+			d->flags |= DISK_FOREIGN_7;
+	}
+	disktable_flags(disks, rows, r);
+}
+
+void disktable_flags(const struct disk *disks, struct disk_row *rows, int r)
+{
+	for (int i = 0; i < r; i++)
+		if (!rows[i].is_part)
+			flags_text(&disks[rows[i].disk], rows[i].flags,
+				   sizeof(rows[i].flags));
 }
 
 void disktable_print(FILE *out, const char *root, const char *medium_id)
 {
 	static struct disk disks[MAX_DISKS];
+	static struct disk_row rows[DISKTABLE_ROWS_MAX];
 	int n = disks_scan(root, disks, MAX_DISKS);
+	int r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
 
-	disks_mark_medium(root, disks, n, medium_id);
-	table(out, root, disks, n, 0);
+	/* the same bounded probe as the first banner's: a hung disk shows ? */
+	disktable_fill(root, rows, r, 1);
+	disktable_mark_medium(disks, n, rows, r, medium_id);
+	disktable_format(out, rows, r);
 }
 
-char *disktable_text(const char *root, const struct disk *disks, int n)
+char *disktable_text(const struct disk_row *rows, int r)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
+	bool failed;
 
 	if (!f)
 		return NULL;
-	table(f, root, disks, n, 1);
-	if (fclose(f) != 0) {
+	disktable_format(f, rows, r);
+	failed = ferror(f) != 0;
+	if (fclose(f) != 0 || failed) {
 		free(text);
 		return NULL;
 	}
