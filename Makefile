@@ -46,20 +46,40 @@ CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror
 PINS := $(wildcard build/pins/*.pin)
-COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config \
-	$(filter-out build/patches/linux/%,$(wildcard build/patches/*/*.patch))
+# Patches of the components (build/patches/NAME/, applied by lib.sh's copy_src);
+# the kernel's (build/patches/linux) are the kernel's inputs.
+COMPONENT_PATCHES := $(filter-out build/patches/linux/%,$(wildcard build/patches/*/*.patch))
+COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config $(COMPONENT_PATCHES)
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
-.PHONY: FORCE all image deps check-deps run check unit boot size bench lint fuzz fuzz-regress \
-	clean distclean print-build-vars
+.PHONY: FORCE all image deps check-deps run check unit boot size readme bench bench-smoke lint fuzz \
+	fuzz-regress clean distclean print-build-vars need-unit need-lint need-fuzz need-boot
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
 deps:
 	@build/deps.sh install
 
+# The two commands set up a fresh machine: under `make run` and `make check`
+# the missing packages of build/deps.txt are installed (root: apt-get; else
+# sudo when `sudo -n true` works; else the exact command to run); any other
+# target names what is missing. (Target variables pass to prerequisites.)
+DEPS_MODE := check
+run check: DEPS_MODE := ensure
 check-deps:
-	@build/deps.sh check
+	@build/deps.sh $(DEPS_MODE)
+
+# What each target needs, checked first by name (after check-deps installed
+# everything under run and check).
+need-unit:
+	@build/deps.sh need unit gcc
+need-lint:
+	@build/deps.sh need lint clang-format clang-tidy cppcheck
+need-fuzz:
+	@build/deps.sh need fuzz clang libclang-rt-14-dev
+need-boot:
+	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pexpect \
+		e2fsprogs openssh-client debootstrap
 
 # Third-party makes must not see our command-line variables: `make VERSION=x`
 # would reach busybox's and the kernel's own VERSION through MAKEFLAGS.
@@ -73,7 +93,8 @@ $(B)/build-vars: FORCE
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
-# Third-party userland: busybox, dropbear, e2fsprogs, util-linux, sftp-server.
+# Third-party userland: every build/components/NAME.sh with a `# pin:` header,
+# in the order of their `# needs:` (build/components/all.sh).
 # Each component takes its timestamps from its own Debian changelog (pinned),
 # so a new commit of ours does not rebuild them.
 $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
@@ -113,13 +134,12 @@ $(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/
 	$(PYTHON) build/mkcpiolist.py $(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
 	mv $@.tmp $@
 
-# Debian's kernel source plus our patches (build/patches/linux: disk names by slot).
-$(SRC)/linux/.lifeboat-patched: build/pins/linux-source-6.1.pin $(wildcard build/patches/linux/*.patch)
-	build/source.sh unpack $< $(SRC)/linux
-	for p in $(sort $(wildcard build/patches/linux/*.patch)); do patch -s -p1 -d $(SRC)/linux < $$p; done
-	touch $@
-
-$(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(SRC)/linux/.lifeboat-patched $(wildcard kernel-config/*.config) build/kernel.sh
+# Debian's kernel source plus our patches (build/patches/linux: disk names by
+# slot), built in a tree cached on these inputs (build/kernel.sh; ~/.cache/
+# lifeboat/kernel, LIFEBOAT_KERNEL_CACHE=off builds in _build/src/linux).
+KERNEL_INPUTS := build/pins/linux-source-6.1.pin $(wildcard build/patches/linux/*.patch) \
+	$(wildcard kernel-config/*.config) build/kernel.sh
+$(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(KERNEL_INPUTS)
 	@mkdir -p $(OUT)
 	$(SUBBUILD) build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
 
@@ -129,23 +149,41 @@ $(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh $(B)/build-vars
 $(OUT)/SHA256SUMS: $(OUT)/vmlinuz $(OUT)/lifeboat.iso
 	cd $(OUT) && sha256sum vmlinuz lifeboat.iso > SHA256SUMS
 
-run: image
+run: check-deps image
+	@build/deps.sh need run qemu-system-x86 python3
 	@build/run.sh
 
 size: image
-	@build/size.sh $(B) $(OUT)
+	@build/size.sh $(B) $(OUT) $(OUT)/size.md
+
+# README's measured section from out/size.md and out/bench/summary.md (make
+# bench writes it; without it the section's bench part stays as it is).
+readme: size
+	@$(PYTHON) build/measured.py README.md $(OUT)/size.md $(OUT)/bench/summary.md
 
 # Benchmarks against the peers users would pick (build/bench/bench.py): not tests.
-bench: image
-	@missing=$$(for p in $$(grep -v '^#' build/bench/bench-deps.txt); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
-		else echo "bench: missing: $$missing (apt-get install them)"; exit 1; fi; fi
+# The peers (build/bench/bench-deps.txt) are installed like the two commands'
+# packages (root, or sudo -n).
+bench: need-boot image
+	@build/deps.sh ensure build/bench/bench-deps.txt
+	@mkdir -p $(OUT)/bench
 	build/bench/floor.sh $(OUT)/bench/floor-vmlinuz
 	$(PYTHON) build/bench/bench.py
 
+# make check's smoke of make bench: one round of Lifeboat (kernel and ISO) and
+# the floor, no peers, no memory search, no SSH timing; results in
+# _build/bench-smoke (out/bench keeps the last real run).
+BENCH_SMOKE := $(B)/bench-smoke
+bench-smoke: need-boot image
+	@mkdir -p $(BENCH_SMOKE)
+	build/bench/floor.sh $(BENCH_SMOKE)/floor-vmlinuz
+	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 \
+		$(PYTHON) build/bench/bench.py > $(BENCH_SMOKE)/stdout.log || \
+		{ tail -30 $(BENCH_SMOKE)/stdout.log; echo "bench-smoke: error: make bench is broken (log: $(BENCH_SMOKE)/bench.log)" >&2; exit 1; }
+	@grep '^run 1:' $(BENCH_SMOKE)/stdout.log
+
 # Host unit tests under ASan/UBSan.
-$(B)/unit/%: tests/unit/%.c $(HOST_SRCS) $(HOST_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c
+$(B)/unit/%: tests/unit/%.c $(HOST_SRCS) $(HOST_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c | need-unit
 	@mkdir -p $(@D)
 	@echo "CC (host, ASan/UBSan) $@"
 	@gcc $(CFLAGS_HOST) -Iinit -Icommon -Itests/unit -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
@@ -154,7 +192,7 @@ unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 # Fuzzing: clang's libFuzzer with ASan/UBSan over the same sources as unit.
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(HOST_SRCS) $(HOST_HDRS) tests/unit/fake_blkid.c
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(HOST_SRCS) $(HOST_HDRS) tests/unit/fake_blkid.c | need-fuzz
 	@mkdir -p $(@D)
 	@echo "CC (host, libFuzzer) $@"
 	@clang $(CFLAGS_FUZZ) -Iinit -Icommon -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
@@ -185,22 +223,24 @@ fuzz-regress: $(FUZZ_BINS)
 			{ tail -40 $(B)/fuzz/$$t.log; exit 1; }; \
 	done
 
-boot: image
-	$(PYTHON) -m pytest -p no:cacheprovider tests/boot tests/build $(PYTEST_ARGS)
+# A test that cannot run here fails with its reason (tests/conftest.py)
+# unless LIFEBOAT_ALLOW_SKIP=1; -rs prints every skip's reason.
+boot: need-boot image
+	$(PYTHON) -m pytest -p no:cacheprovider -rs tests/boot tests/build $(PYTEST_ARGS)
 
 print-build-vars:
 	@echo VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
 
-check: check-deps lint unit fuzz-regress boot
+check: check-deps lint unit fuzz-regress boot bench-smoke
 
 # Style (clang-format, .clang-format), then cppcheck and clang-tidy
-# (.clang-tidy). applets/ needs the util-linux headers of the component build;
-# without them only its format is checked.
+# (.clang-tidy) on every C file: applets/ and *_blkid.c need the util-linux
+# headers, so the components are built first.
 LINT_C := $(sort $(wildcard init/*.c common/*.c tests/unit/*.c tests/fuzz/*.c))
 LINT_FORMAT := $(sort $(wildcard init/*.[ch] common/*.[ch] applets/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.[ch] build/components/*.c))
 LINT_INC := -Iinit -Icommon -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
-lint:
+lint: need-lint $(B)/stamps/components
 	@echo "LINT clang-format"
 	@clang-format --dry-run --Werror $(LINT_FORMAT)
 	@echo "LINT cppcheck"
@@ -212,13 +252,9 @@ lint:
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
 		-D_GNU_SOURCE -DMULTICALL_NAME='"multicall"' build/components/multicall.c
 	@echo "LINT clang-tidy"
-	@files="$(LINT_C)"; \
-	if [ -e $(UL)/include/libmount/libmount.h ]; then \
-		files="$$files $(wildcard applets/*.c)"; \
-	else \
-		files=$$(echo "$$files" | tr ' ' '\n' | grep -v _blkid.c); \
-		echo "lint: no util-linux headers (make image first): applets/ and *_blkid.c not tidied"; \
-	fi; \
+	@test -e $(UL)/include/libmount/libmount.h || \
+		{ echo "lint: error: no util-linux headers in $(UL) (the component build)" >&2; exit 1; }
+	@files="$(LINT_C) $(wildcard applets/*.c)"; \
 	mkdir -p $(B); rc=0; \
 	printf '%s\n' $$files | xargs -P$$(nproc) -n4 sh -c 'exec clang-tidy --quiet "$$@" \
 		-- -std=c11 -D_GNU_SOURCE -Iapplets $(LINT_INC)' clang-tidy \

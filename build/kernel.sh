@@ -1,6 +1,17 @@
 #!/usr/bin/env bash
 # Configure and build the Lifeboat kernel with the initramfs built in.
 #   build/kernel.sh SRC OBJ INITRAMFS_LIST OUT_BZIMAGE
+# The source is Debian's linux-source (build/pins/linux-source-6.1.pin) with
+# build/patches/linux/*.patch, unpacked here when missing or out of date.
+# The kernel tree (source and O= objects) is cached, keyed on its inputs: in
+# $LIFEBOAT_KERNEL_CACHE/KEY (default ~/.cache/lifeboat/kernel, under
+# LIFEBOAT_CACHE), KEY a hash of the pin, the patches, kernel-config/*.config,
+# this script and the compiler's and linker's versions. A build with a known
+# KEY only re-embeds the initramfs and relinks (the same bytes: the paths of
+# the tree are not in the kernel). Checkouts share a tree one at a time
+# (flock on KEY.lock); the 3 trees used last are kept. LIFEBOAT_KERNEL_CACHE=off
+# builds in SRC and OBJ instead (the reproducibility test's second build).
+# The initramfs is made in OBJ either way.
 # The initramfs is made here from the gen_init_cpio list (fixed mtimes) and
 # compressed with zstd -19 (8 MiB window): the static binaries share a lot of
 # library code far apart, which a small window misses. The kernel embeds a
@@ -8,10 +19,44 @@
 # The configuration is tinyconfig for x86_64 plus kernel-config/*.config; the
 # build fails naming every requested symbol that olddefconfig dropped.
 set -euo pipefail
+[ $# = 4 ] || { echo "usage: build/kernel.sh SRC OBJ INITRAMFS_LIST OUT_BZIMAGE" >&2; exit 100; }
 src=$1 obj=$2 list=$3 out=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
+die() { echo "kernel: error: $*" >&2; exit 1; }
 mkdir -p "$obj"
+obj=$(cd "$obj" && pwd)
+here_obj=$obj # the checkout's: the initramfs and timings.txt stay here
 jobs=$(nproc)
+pin=$top/build/pins/linux-source-6.1.pin
+patches=("$top"/build/patches/linux/*.patch)
+[ -e "${patches[0]}" ] || patches=()
+
+# What the kernel tree depends on, besides the initramfs.
+key=$({
+	cat "$pin"
+	for f in "${patches[@]}" "$top"/kernel-config/*.config "$0"; do
+		echo "== $(basename "$f")"
+		cat "$f"
+	done
+	gcc --version | head -1
+	ld --version | head -1
+} | sha256sum | cut -c1-16)
+
+# prepare_src DIR: the pinned source with our patches in DIR (unless DIR
+# already holds the ones of this key).
+prepare_src() {
+	local dir=$1 p
+	[ "$(cat "$dir/.lifeboat-key" 2>/dev/null)" != "$key" ] || return 0
+	echo "kernel: unpacking the source into $dir" >&2
+	rm -rf "$dir.tmp"
+	"$top/build/source.sh" unpack "$pin" "$dir.tmp"
+	for p in "${patches[@]}"; do
+		patch -s -p1 -d "$dir.tmp" <"$p" || die "patch $(basename "$p") does not apply"
+	done
+	echo "$key" >"$dir.tmp/.lifeboat-key"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 : "${SOURCE_DATE_EPOCH:=0}"
@@ -19,7 +64,22 @@ export KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH" KBUILD_BUILD_USER=lifeboat \
 	KBUILD_BUILD_HOST=lifeboat KBUILD_BUILD_VERSION=1
 kmake() { make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
 
-initramfs=$obj/lifeboat-initramfs.cpio.zst
+cache=${LIFEBOAT_KERNEL_CACHE:-${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/kernel}
+if [ "$cache" = off ]; then
+	prepare_src "$src"
+else
+	mkdir -p "$cache"
+	exec 9>"$cache/$key.lock"
+	if ! flock -n 9; then
+		echo "kernel: waiting for $cache/$key (another checkout builds in it)" >&2
+		flock 9
+	fi
+	touch "$cache/$key.lock" # last use, for pruning
+	src=$cache/$key/src
+	obj=$cache/$key/obj
+	mkdir -p "$obj"
+	prepare_src "$src"
+fi
 mkdir -p "$obj/lifeboat"
 # gen_init_cpio -t fixes the mtime of directories, links and nodes only;
 # regular files keep their own (a checkout's time for rootfs-overlay/, the
@@ -27,10 +87,14 @@ mkdir -p "$obj/lifeboat"
 sed 's/(long) buf\.st_mtime,/(long) default_mtime,/' "$src/usr/gen_init_cpio.c" >"$obj/lifeboat/gen_init_cpio.c"
 grep -q '(long) buf.st_mtime,' "$obj/lifeboat/gen_init_cpio.c" && { echo "kernel: error: cannot fix file mtimes in gen_init_cpio" >&2; exit 1; }
 gcc -O2 -o "$obj/lifeboat/gen_init_cpio" "$obj/lifeboat/gen_init_cpio.c"
-"$obj/lifeboat/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$obj/lifeboat-initramfs.cpio"
-zstd -19 -q -T1 -c "$obj/lifeboat-initramfs.cpio" >"$initramfs.new"
+"$obj/lifeboat/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$here_obj/lifeboat-initramfs.cpio"
+zstd -19 -q -T1 -c "$here_obj/lifeboat-initramfs.cpio" >"$here_obj/lifeboat-initramfs.cpio.zst.new"
 # unchanged bytes keep their mtime, so the kernel is not relinked for nothing
-if cmp -s "$initramfs.new" "$initramfs"; then rm "$initramfs.new"; else mv "$initramfs.new" "$initramfs"; fi
+for f in "$here_obj/lifeboat-initramfs.cpio.zst" "$obj/lifeboat-initramfs.cpio.zst"; do
+	cmp -s "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f" || cp "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f"
+done
+rm "$here_obj/lifeboat-initramfs.cpio.zst.new"
+initramfs=$obj/lifeboat-initramfs.cpio.zst
 
 frag=$obj/lifeboat.frag
 cat "$top"/kernel-config/*.config >"$frag.new"
@@ -61,5 +125,17 @@ rm -f "$frag.new"
 clean=$([ -e "$obj/vmlinux" ] || echo 1)
 start=$(date +%s)
 kmake -j"$jobs" bzImage
-[ -z "$clean" ] || echo "kernel, clean build: $(($(date +%s) - start)) s ($(date -u +%F))" >>"$obj/../timings.txt"
+took=$(($(date +%s) - start))
+if [ -n "$clean" ]; then
+	echo "kernel, clean build: $took s ($(date -u +%F))" >>"$here_obj/../timings.txt"
+elif [ "$cache" != off ]; then
+	echo "kernel: from the cached tree $cache/$key in $took s" >&2
+fi
 cp "$obj/arch/x86/boot/bzImage" "$out"
+if [ "$cache" != off ]; then
+	# keep the 3 trees used last; skip one another checkout holds
+	ls -t "$cache"/*.lock | tail -n +4 | while read -r lock; do
+		old=${lock%.lock}
+		(flock -n 9 && rm -rf "$old" "$lock") 9>>"$lock" || true
+	done
+fi

@@ -8,17 +8,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 iso=$top/out/lifeboat.iso
 disks=${LIFEBOAT_DEMO_DISKS:-$top/_build/demo-disks}
 mkdir -p "$disks"
-args=(-nodefaults -no-reboot -display none -serial mon:stdio -m "${LIFEBOAT_MEM:-512}" -smp 2
-	-device virtio-scsi-pci,id=scsi0)
+spec=()
 for slot in 0 1 2 3 4 5 6; do
 	img=$disks/sd$(printf "\\x$(printf %x $((97 + slot)))").img
 	[ -e "$img" ] || truncate -s $(((slot + 1) * 256))M "$img"
-	args+=(-drive "if=none,id=d$slot,format=raw,file=$img"
-		-device "scsi-hd,bus=scsi0.0,channel=0,scsi-id=$slot,lun=0,drive=d$slot,serial=demo-disk-$slot")
+	spec+=(--disk "slot=$slot,file=$img,serial=demo-disk-$slot")
 done
-args+=(-drive "if=none,id=d7,format=raw,readonly=on,file=$iso"
-	-device "scsi-hd,bus=scsi0.0,channel=0,scsi-id=7,lun=0,drive=d7,serial=lifeboat-medium,bootindex=0"
-	-netdev user,id=n0 -device virtio-net-pci,netdev=n0)
+spec+=(--disk "slot=7,file=$iso,serial=lifeboat-medium,readonly,boot")
+# the disks' arguments as the boot tests and make bench spell them
+mapfile -d '' -t diskargs < <(/usr/bin/python3 "$top/build/qemu_args.py" "${spec[@]}")
+[ ${#diskargs[@]} -gt 0 ] || { echo "run: error: build/qemu_args.py gave no disk arguments" >&2; exit 1; }
+args=(-nodefaults -no-reboot -display none -serial mon:stdio -m "${LIFEBOAT_MEM:-512}" -smp 2
+	"${diskargs[@]}" -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
 
 # KVM only where a probe proves it works: nested KVM can hang, so the probe
 # boots the kernel into an immediate panic under a timeout.

@@ -8,7 +8,11 @@ systems (round robin) so that a noisy machine hurts them alike; medians and
 ratios are reported. Writes out/bench/results.md and out/bench/boot.svg.
 Targets are benchmarks, not tests: a missed one is reported, not failed.
 
-Environment: BENCH_RUNS (default 5), BENCH_MEMORY=0 skips the memory search.
+Environment: BENCH_RUNS (default 5), BENCH_MEMORY=0 skips the memory search,
+BENCH_PEERS=0 boots only Lifeboat and the floor (not Debian's peers),
+BENCH_SSH=0 skips the SSH login timing, BENCH_OUT (default out/bench) is where
+results.md, boot.svg and bench.log go. `make check` runs it as a smoke test:
+one round, no memory search, no peers, into _build/bench-smoke.
 """
 import glob
 import os
@@ -22,10 +26,14 @@ import time
 import pexpect
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(TOP, "out", "bench")
+sys.path.insert(0, os.path.join(TOP, "build"))
+import qemu_args  # noqa: E402  (build/qemu_args.py: shared with make run and the boot tests)
+
+OUT = os.environ.get("BENCH_OUT") or os.path.join(TOP, "out", "bench")
 WORK = os.path.join(TOP, "_build", "bench")
 # 5 rounds: a floor and a Lifeboat boot differ by less than this machine's noise
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+PEERS = os.environ.get("BENCH_PEERS", "1") != "0"
 LOG = None
 
 DI = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64"
@@ -37,15 +45,19 @@ def log(msg):
     LOG.flush()
 
 
-def disks(count=7, size="1G", prefix="blank"):
-    args = ["-device", "virtio-scsi-pci,id=scsi0"]
+def blank_disks(count=7, size="1G", prefix="blank"):
+    """count sparse disks at slots 0..count-1 (qemu_args.Disk)."""
+    out = []
     for slot in range(count):
         img = os.path.join(WORK, "%s%d.img" % (prefix, slot))
         if not os.path.exists(img):
             subprocess.run(["truncate", "-s", size, img], check=True)
-        args += ["-drive", "if=none,id=d%d,format=raw,file=%s" % (slot, img),
-                 "-device", "scsi-hd,bus=scsi0.0,scsi-id=%d,drive=d%d" % (slot, slot)]
-    return args
+        out.append(qemu_args.Disk(img, slot))
+    return out
+
+
+def disks(count=7):
+    return qemu_args.slot_disks(blank_disks(count))
 
 
 def machine(mem=512, extra_net=""):
@@ -73,12 +85,13 @@ def systems():
     s["lifeboat (kernel)"] = (["-kernel", os.path.join(TOP, "out", "vmlinuz"),
                                "-append", "console=ttyS0 panic=-1"] + disks(),
                               r"root@lifeboat:~# ")
-    s["lifeboat (ISO as sdh)"] = (disks(7) + [
-        "-drive", "if=none,id=d7,format=raw,readonly=on,file=" + iso,
-        "-device", "scsi-hd,bus=scsi0.0,scsi-id=7,drive=d7,bootindex=0"], r"root@lifeboat:~# ")
+    s["lifeboat (ISO as sdh)"] = (qemu_args.slot_disks(
+        blank_disks(7) + [qemu_args.Disk(iso, 7, readonly=True, boot=True)]), r"root@lifeboat:~# ")
     s["floor (busybox sh only)"] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"),
                                      "-append", "console=ttyS0 panic=-1"] + disks(),
                                     r"floor# ")
+    if not PEERS:
+        return s
     k, initrd = debian_kernel()
     if k:
         # no panic=: initramfs-tools would reboot instead of giving its shell
@@ -229,6 +242,46 @@ def svg(medians, path):
     open(path, "w").write("\n".join(out) + "\n")
 
 
+def summary(times, med, mem, timelines, ssh, iso):
+    """OUT/summary.md: the figures README's measured section shows
+    (build/measured.py puts it there)."""
+    lb = med.get("lifeboat (kernel)")
+    md = ["`make bench` of %s: %d run%s per system, alternated, medians (QEMU TCG, -smp 2, 7 virtio-scsi "
+          "disks, one virtio NIC, -m 512); absolute times vary from run to run, the ratios within a run "
+          "are what counts." % (time.strftime("%Y-%m-%d", time.gmtime()), RUNS, "s" if RUNS > 1 else ""),
+          "", "| system | QEMU start to prompt | vs Lifeboat | target |", "|---|---|---|---|"]
+    targets = {"floor (busybox sh only)": ("floor", 1.1), "Debian initramfs-tools": ("Debian", 0.25)}
+    for n in times:
+        ratio = med[n] / lb if med[n] and lb else None
+        target = "-"
+        if n in targets and ratio:
+            # the target is Lifeboat's time over the peer's
+            inv = lb / med[n]
+            target = "%.2fx of it (target %gx): %s" % (inv, targets[n][1], "met" if inv <= targets[n][1] else "missed")
+        md.append("| %s | %s | %s | %s |" % (n, "%.2f s" % med[n] if med[n] else "failed",
+                                            "%.2fx" % ratio if ratio else "-", target))
+    md += ["", "| what | measured |", "|---|---|"]
+    md.append("| ISO (target 8 MiB) | %.2f MiB |" % (iso / 2**20))
+    for n, v in mem.items():
+        md.append("| memory floor: %s | %s |" % (n, "%d MiB" % v if v else "did not boot at 1024 MiB"))
+    if timelines:
+        def mid(key):
+            v = [tl[key] for _, tl in timelines if key in tl]
+            return statistics.median(v) if v else None
+        start, prompt = mid("init start"), mid("prompt")
+        if start is not None:
+            md.append("| kernel to `/init` (guest uptime) | %.2f s |" % (start / 1000))
+        if start is not None and prompt is not None:
+            md.append("| `/init` to prompt | %.0f ms (disks %s ms, the banner's disk table %s ms) |" % (
+                prompt - start, "%.0f" % mid("disk step") if mid("disk step") is not None else "?",
+                "%.0f" % mid("disk table") if mid("disk table") is not None else "?"))
+        if mid("network lease") is not None:
+            md.append("| DHCP lease (guest uptime) | %.2f s |" % (mid("network lease") / 1000))
+    if ssh:
+        md.append("| `service ssh start` to a successful login | %.1f s |" % statistics.median(ssh))
+    open(os.path.join(OUT, "summary.md"), "w").write("\n".join(md) + "\n")
+
+
 def main():
     global LOG
     os.makedirs(OUT, exist_ok=True)
@@ -237,7 +290,10 @@ def main():
     systems_ = systems()
     missing = [n for n in ("Debian initramfs-tools", "Debian installer") if n not in systems_]
     for n in missing:
-        log("bench: warning: %s not installed (build/bench/bench-deps.txt); skipped" % n)
+        if PEERS:
+            log("bench: warning: %s not installed (build/bench/bench-deps.txt); skipped" % n)
+        else:
+            log("bench: %s not booted (BENCH_PEERS=0)" % n)
     times = {name: [] for name in systems_}
     timelines = []
     for r in range(RUNS):
@@ -250,7 +306,8 @@ def main():
             if res:
                 timelines.append((took, res))
     med = {n: statistics.median(v) if v else None for n, v in times.items()}
-    ssh = [ssh_timeline() for _ in range(min(RUNS, 2))]
+    never = [n for n, v in times.items() if not v and (n.startswith("lifeboat") or n.startswith("floor"))]
+    ssh = [ssh_timeline() for _ in range(min(RUNS, 2) if os.environ.get("BENCH_SSH", "1") != "0" else 0)]
     ssh = [s for s in ssh if s]
 
     mem = {}
@@ -260,9 +317,8 @@ def main():
             subprocess.run(["truncate", "-s", "1G", e2], check=True)
             subprocess.run(["mkfs.ext4", "-q", "-F", e2], check=True)
         args, pattern = systems_["lifeboat (kernel)"]
-        args = ["-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", "console=ttyS0 panic=-1",
-                "-device", "virtio-scsi-pci,id=scsi0", "-drive", "if=none,id=e,format=raw,file=" + e2,
-                "-device", "scsi-hd,bus=scsi0.0,scsi-id=0,drive=e"]
+        args = ["-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", "console=ttyS0 panic=-1"
+                ] + qemu_args.slot_disks([qemu_args.Disk(e2, 0)])
         mem["lifeboat (prompt + e2fsck -f of 1 GiB ext4)"] = memory_floor("lifeboat", args, pattern, e2fsck_check)
         for name in ("Debian initramfs-tools", "Debian installer"):
             if name in systems_:
@@ -335,8 +391,12 @@ def main():
     else:
         md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
+    summary(times, med, mem, timelines, ssh, iso)
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
+    if never:
+        log("bench: error: never reached the prompt: %s (logs: %s)" % (", ".join(never), OUT))
+        sys.exit(1)
 
 
 main()

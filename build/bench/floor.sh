@@ -5,9 +5,10 @@
 #   build/bench/floor.sh OUT_VMLINUZ
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# = 1 ] || { echo "usage: build/bench/floor.sh OUT_VMLINUZ" >&2; exit 100; }
 out=$1
 work=$top/_build/bench-floor
-mkdir -p "$work"
+mkdir -p "$work" "$(dirname "$out")"
 cat >"$work/init" <<'SH'
 #!/bin/busybox sh
 /bin/busybox mount -t devtmpfs dev /dev

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
+# pin: busybox
+# order: first
 # Static musl busybox with the curated config build/busybox.config
 # (see build/busybox.config.md).
 #   build/components/busybox.sh SRC BUILD STAGE
 # Installs STAGE/bin/busybox and a relative symlink for every applet at the
-# path `busybox --list-full` gives. Run it before the other components: they
-# replace the links they provide (fdisk, blkid) with real binaries.
+# path `busybox --list-full` gives. Built first (`order: first`): the other
+# components replace the links they provide (fdisk, blkid) with real binaries.
 # halt/poweroff/reboot only send SIGUSR1/SIGUSR2/SIGTERM to PID 1
 # (FEATURE_CALL_TELINIT and FEATURE_WAIT_FOR_INIT are off; -f calls reboot(2)).
 set -euo pipefail
@@ -12,16 +14,15 @@ set -euo pipefail
 
 config=$COMP_DIR/../busybox.config
 [ -r "$config" ] || die "missing $config"
-b=$BUILD/src
-msg "copying source to $b"
-copy_src "$b"
+copy_src
+b=$TREE
 
 export KCONFIG_NOTIMESTAMP= # keep the (SOURCE_DATE_EPOCH) date in the banner
 export CFLAGS="-ffile-prefix-map=$b=. -ffile-prefix-map=$BUILD=."
 bbmake() { make -C "$b" CC="$CC" HOSTCC=gcc "$@"; }
 
 cp "$config" "$b/.config"
-bbmake oldconfig </dev/null >"$BUILD/oldconfig.log" 2>&1 || { tail -20 "$BUILD/oldconfig.log" >&2; die "make oldconfig failed"; }
+run_logged oldconfig "make oldconfig" bbmake oldconfig </dev/null
 # The checked-in config must be complete and consistent: oldconfig may not change it.
 if ! diff <(grep '^CONFIG_\|^# CONFIG_' "$config") <(grep '^CONFIG_\|^# CONFIG_' "$b/.config") >"$BUILD/config.diff"; then
 	cat "$BUILD/config.diff" >&2
@@ -33,8 +34,7 @@ for opt in CONFIG_STATIC=y "# CONFIG_INIT is not set" "# CONFIG_LINUXRC is not s
 	grep -qxF "$opt" "$b/.config" || die "config must have: $opt"
 done
 
-msg "building (CC=$CC, -j$JOBS)"
-bbmake -j"$JOBS" busybox >"$BUILD/build.log" 2>&1 || { grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2; die "build failed (log: $BUILD/build.log)"; }
+comp_make CC="$CC" HOSTCC=gcc busybox
 
 install_bin "$b/busybox" bin/busybox
 bb=$STAGE/bin/busybox

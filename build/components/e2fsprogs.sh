@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# pin: e2fsprogs
 # Static musl e2fsprogs (BUILD-NOTES section 4).
 #   build/components/e2fsprogs.sh SRC BUILD STAGE
 # Installs STAGE/sbin/e2fsprogs, one static binary (lib.sh's multicall_link)
@@ -8,27 +9,19 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" e2fsprogs "$@"
 
-b=$BUILD/src
-msg "copying source to $b"
-copy_src "$b"
-
-msg "configuring"
-(cd "$b" && ./configure CC="$CC" BUILD_CC=gcc CFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$b=." \
-	LDFLAGS=-static PKG_CONFIG=false \
+copy_src
+b=$TREE
+comp_configure BUILD_CC=gcc LDFLAGS=-static PKG_CONFIG=false \
 	--disable-nls --disable-fuse2fs --enable-libblkid --enable-libuuid --disable-uuidd \
-	--disable-fsck --disable-e2initrd-helper) >"$BUILD/configure.log" 2>&1 ||
-	{ tail -30 "$BUILD/configure.log" >&2; die "configure failed (log: $BUILD/configure.log)"; }
+	--disable-fsck --disable-e2initrd-helper
 # Without kernel headers configure silently drops features (BUILD-NOTES section 1).
 for h in HAVE_LINUX_FD_H HAVE_LINUX_LOOP_H HAVE_LINUX_FSMAP_H HAVE_LINUX_FALLOC_H HAVE_LINUX_MAJOR_H HAVE_LINUX_TYPES_H; do
 	grep -q "^#define $h 1" "$b/lib/config.h" || die "configure did not find <${h#HAVE_}> ($h); kernel headers?"
 done
 
-msg "building (-j$JOBS)"
 # V=1: the link commands in the log name each program's objects (multicall_link).
-if ! { make -C "$b" -j"$JOBS" V=1 libs && make -C "$b" -j"$JOBS" V=1 progs; } >"$BUILD/build.log" 2>&1; then
-	grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2
-	die "build failed (log: $BUILD/build.log)"
-fi
+comp_make V=1 libs
+comp_make V=1 progs
 
 msg "linking the multi-call binary"
 multicall_link "$BUILD/e2fsprogs" "$BUILD/build.log" \

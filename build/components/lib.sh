@@ -1,9 +1,15 @@
 # Shared helpers for build/components/*.sh; sourced, not run.
+# A recipe is its header (`# pin:`, `# needs:`, `# order:`; see all.sh), its
+# flags and its install list; logging and error handling are here.
 # After `. lib.sh NAME SRC BUILD STAGE` a script has:
 #   SRC BUILD STAGE (absolute), JOBS, KINC (kernel headers farm, see kinc.sh),
 #   CC ("ccache musl-gcc -isystem $KINC" or without ccache), CFLAGS_COMMON
 #   (-Os plus path-prefix maps), SOURCE_DATE_EPOCH (exported),
-#   msg/die, install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...
+#   msg/die, needed NAME, copy_src (sets TREE), run_logged LOG WHAT CMD...,
+#   comp_configure ARGS..., comp_make ARGS..., comp_install ARGS...,
+#   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...
+# Every step logs to its own file in BUILD (configure.log, build.log,
+# install.log, ...); a failed step prints the log's tail and names the component.
 # Environment: LIFEBOAT_NO_CCACHE=1 (or CCACHE_DISABLE=1) builds without ccache.
 set -euo pipefail
 export LC_ALL=C TZ=UTC
@@ -20,6 +26,7 @@ mkdir -p "$3" "$4"
 SRC=$(cd "$2" && pwd)
 BUILD=$(cd "$3" && pwd)
 STAGE=$(cd "$4" && pwd)
+rm -f "$BUILD"/*.log # a step's log holds this build's output only
 
 command -v musl-gcc >/dev/null || die "musl-gcc not found (apt-get install musl-tools)"
 # shellcheck disable=SC2034 # JOBS, CC, CFLAGS_COMMON are for the sourcing script
@@ -46,17 +53,63 @@ fi
 # shellcheck disable=SC2034
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
 
-# copy_src DEST: a private, writable copy of the pristine SRC tree.
-# Then applies build/patches/COMP_NAME/*.patch in order (each says why).
+# needed NAME: the build directory of component NAME, which this recipe's
+# `# needs:` header must name (all.sh builds it first).
+needed() {
+	local needs
+	needs=$(awk '!/^#/ { exit } /^# needs:/ { sub(/^# needs: */, ""); print; exit }' "$COMP_DIR/$COMP_NAME.sh")
+	case " $needs " in *" $1 "*) ;; *) die "uses component $1 without '# needs: $1' in its header" ;; esac
+	[ -d "$BUILD/../$1" ] || die "component $1 is not built ($BUILD/../$1; build/components/all.sh builds it first)"
+	(cd "$BUILD/../$1" && pwd)
+}
+
+# copy_src [DEST]: TREE (default BUILD/src) becomes a private, writable copy of
+# the pristine SRC tree with build/patches/NAME/*.patch applied, in name order
+# (each says why).
 copy_src() {
 	local p
-	rm -rf "$1"
-	cp -a "$SRC" "$1"
+	TREE=${1:-$BUILD/src}
+	msg "copying source to $TREE"
+	rm -rf "$TREE"
+	cp -a "$SRC" "$TREE"
 	for p in "$COMP_DIR/../patches/$COMP_NAME"/*.patch; do
 		[ -e "$p" ] || continue
 		msg "applying $(basename "$p")"
-		patch -s -p1 -d "$1" <"$p" || die "patch $(basename "$p") does not apply"
+		patch -s -p1 -d "$TREE" <"$p" >"$BUILD/patch.log" 2>&1 ||
+			{ cat "$BUILD/patch.log" >&2; die "patch build/patches/$COMP_NAME/$(basename "$p") does not apply"; }
 	done
+}
+
+# run_logged LOG WHAT CMD...: CMD with its output appended to BUILD/LOG.log;
+# if it fails, the log's errors (or its tail) and a message naming WHAT.
+run_logged() {
+	local log=$BUILD/$1.log what=$2
+	shift 2
+	if ! "$@" >>"$log" 2>&1; then
+		if grep -q -i 'error' "$log"; then grep -B2 -A5 -i 'error' "$log" | tail -40 >&2; else tail -30 "$log" >&2; fi
+		die "$what failed (log: $log)"
+	fi
+}
+
+# comp_configure ARGS...: TREE's ./configure with CC and CFLAGS (CFLAGS_COMMON,
+# TREE's paths mapped) and ARGS; log configure.log.
+comp_configure() {
+	msg "configuring"
+	run_logged configure configure \
+		sh -c 'cd "$1" && shift && exec ./configure "$@"' configure "$TREE" \
+		CC="$CC" CFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$TREE=." "$@"
+}
+
+# comp_make ARGS...: make -C TREE -jJOBS ARGS; log build.log.
+comp_make() {
+	msg "building (-j$JOBS; log: build.log)"
+	run_logged build "make $*" make -C "$TREE" -j"$JOBS" "$@"
+}
+
+# comp_install ARGS...: make -C TREE ARGS (install targets); log install.log.
+comp_install() {
+	msg "installing"
+	run_logged install "make $*" make -C "$TREE" "$@"
 }
 
 # clamp PATH...: mtime of files/links/dirs (not followed) to SOURCE_DATE_EPOCH.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# pin: musl
 # libcrypt.a + crypt.h from the musl source (Debian's musl-dev has no crypt()).
 #   build/components/musl.sh SRC BUILD STAGE
 # Produces BUILD/lib/libcrypt.a and BUILD/include/crypt.h; installs nothing
-# into STAGE (accepted for a uniform interface) (it is only linked into dropbear: see LIFEBOAT_CRYPT in dropbear.sh).
+# into STAGE (accepted for a uniform interface): it is only linked into
+# dropbear, which `needs: musl`.
 # The musl source must be the version of the installed musl-dev (1.2.3).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" musl "$@"

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# pin: util-linux
+# needs: busybox
 # Static musl util-linux (BUILD-NOTES section 5).
 #   build/components/util-linux.sh SRC BUILD STAGE
 # Libraries for linking our own C code: BUILD/prefix, i.e.
@@ -13,20 +15,19 @@
 # Programs: STAGE/sbin/util-linux, one static binary (lib.sh's multicall_link)
 # holding blkid, fdisk, sfdisk, wipefs, lsblk and findmnt with one copy of the
 # libraries and musl; links to it: STAGE/sbin/{blkid,fdisk,sfdisk,wipefs},
-# STAGE/bin/{lsblk,findmnt} (replacing busybox's blkid and fdisk links).
+# STAGE/bin/{lsblk,findmnt} (replacing busybox's blkid and fdisk links: so
+# `needs: busybox`).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" util-linux "$@"
 
-b=$BUILD/src
 prefix=$BUILD/prefix
-msg "copying source to $b"
-copy_src "$b"
+copy_src
+b=$TREE
 # Debian's patches touch configure.ac and *.am; without this make wants aclocal-1.16.
 find "$b" \( -name Makefile.am -o -name Makemodule.am -o -name configure.ac -o -name '*.m4' \) \
 	-exec touch -d 2000-01-01 {} +
 
-msg "configuring"
-(cd "$b" && ./configure CC="$CC" CFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$b=." PKG_CONFIG=false \
+comp_configure PKG_CONFIG=false \
 	--host=x86_64-linux-musl --prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
 	--enable-libmount --enable-libblkid --enable-static --disable-shared --disable-nls \
 	--enable-fdisks=check \
@@ -34,22 +35,18 @@ msg "configuring"
 	--without-libz --without-libmagic --without-econf --without-tinfo --without-ncursesw \
 	--without-ncurses --without-readline --without-user --without-btrfs \
 	--disable-asciidoc --disable-bash-completion --disable-pylibmount \
-	--disable-makeinstall-chown --disable-makeinstall-setuid) >"$BUILD/configure.log" 2>&1 ||
-	{ tail -30 "$BUILD/configure.log" >&2; die "configure failed (log: $BUILD/configure.log)"; }
+	--disable-makeinstall-chown --disable-makeinstall-setuid
 
 progs="lsblk findmnt blkid sfdisk fdisk wipefs"
-msg "building $progs and the libraries (-j$JOBS)"
 # -all-static is libtool's flag for fully static programs (not for configure).
 # V=1: the link commands in the log name each program's objects (multicall_link).
-make -C "$b" -j"$JOBS" V=1 LDFLAGS=-all-static $progs libmount.la libblkid.la >"$BUILD/build.log" 2>&1 ||
-	{ grep -B2 -A5 -i 'error' "$BUILD/build.log" | tail -40 >&2; die "build failed (log: $BUILD/build.log)"; }
+# shellcheck disable=SC2086 # a list of targets
+comp_make V=1 LDFLAGS=-all-static $progs libmount.la libblkid.la
 
-msg "installing the libraries into $prefix"
 dest=$BUILD/destdir
 rm -rf "$dest" "$prefix"
-make -C "$b" LDFLAGS=-all-static DESTDIR="$dest" install-usrlib_execLTLIBRARIES \
-	install-nodist_blkidincHEADERS install-nodist_mountincHEADERS install-pkgconfigDATA \
-	>>"$BUILD/build.log" 2>&1 || { tail -30 "$BUILD/build.log" >&2; die "library install failed"; }
+comp_install LDFLAGS=-all-static DESTDIR="$dest" install-usrlib_execLTLIBRARIES \
+	install-nodist_blkidincHEADERS install-nodist_mountincHEADERS install-pkgconfigDATA
 mkdir -p "$prefix/lib/pkgconfig"
 cp -a "$dest/usr/include" "$prefix/include"
 cp -a "$dest"/usr/lib/libmount.a "$dest"/usr/lib/libblkid.a "$prefix/lib/"

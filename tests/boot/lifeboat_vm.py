@@ -2,8 +2,9 @@
 
 Shaped after Buildroot's runtime-test emulator and u-root's vmtest: the exact
 QEMU command line opens each test's log, the shell gets a unique prompt, and
-run(cmd) returns the command's output and exit status. Timeouts scale with
-LIFEBOAT_TIMEOUT_MULT (default 1) for slow machines.
+run(cmd) returns the command's output and exit status. Timeouts and fixed
+waits (pause, VM.sleep) scale with LIFEBOAT_TIMEOUT_MULT (default 1) for slow
+machines. A guest's kernel panic fails the expect that sees it at once.
 """
 import os
 import re
@@ -11,11 +12,15 @@ import shlex
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 import pexpect
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "build"))
+import qemu_args  # noqa: E402  (build/qemu_args.py: shared with make run and make bench)
+
 OUT = os.path.join(TOP, "out")
 VMLINUZ = os.path.join(OUT, "vmlinuz")
 ISO = os.path.join(OUT, "lifeboat.iso")
@@ -28,10 +33,22 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 BOOT_PROMPT = "root@lifeboat:~# "
 NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found|ssh: .*|  .*|warning: .*)$")
 PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
+PANIC = "Kernel panic - not syncing"
+BOOT_KINDS = ("kernel", "cdrom", "iso-disk", "pxe")
+FIRMWARES = ("bios", "uefi")
+
+
+class GuestPanic(AssertionError):
+    """The guest's kernel panicked while a test waited for something else."""
 
 
 def timeout(seconds):
     return seconds * MULT
+
+
+def pause(seconds):
+    """A fixed wait on the host, scaled like every timeout."""
+    time.sleep(timeout(seconds))
 
 
 def free_port():
@@ -43,13 +60,12 @@ def free_port():
     return port
 
 
-class Disk:
-    """A disk on the virtio-scsi controller at a SCSI target id (= slot)."""
+class Disk(qemu_args.Disk):
+    """A disk on the virtio-scsi controller at a SCSI target id (= slot);
+    its serial is LBDISK<slot> unless given."""
 
-    def __init__(self, path, slot, serial=None, kind="scsi-hd", readonly=False):
-        self.path, self.slot, self.kind = path, slot, kind
-        self.serial = serial or "LBDISK%d" % slot
-        self.readonly = readonly
+    def __init__(self, path, slot, serial=None, kind="scsi-hd", readonly=False, boot=False):
+        super().__init__(path, slot, serial or "LBDISK%d" % slot, kind, readonly, boot)
 
 
 def make_disk(path, size_mib, fill=None):
@@ -65,6 +81,10 @@ def make_disk(path, size_mib, fill=None):
 class VM:
     def __init__(self, name, boot="kernel", disks=(), nic="user", smp=2, mem=512,
                  append="", firmware="bios", extra=(), tmpdir=None):
+        if boot not in BOOT_KINDS:
+            raise ValueError("boot=%r: not one of %s" % (boot, ", ".join(BOOT_KINDS)))
+        if firmware not in FIRMWARES:
+            raise ValueError("firmware=%r: not one of %s" % (firmware, ", ".join(FIRMWARES)))
         self.name = name
         self.boot = boot
         self.disks = list(disks)
@@ -79,6 +99,8 @@ class VM:
         os.makedirs(LOG_DIR, exist_ok=True)
         self.log_path = os.path.join(LOG_DIR, re.sub(r"[^\w.-]", "_", name) + ".log")
         self.child = None
+        self.log = None
+        self.started = None  # time.monotonic() at start()
         self.exitstatus = None
 
     def command(self):
@@ -96,22 +118,11 @@ class VM:
         elif self.boot == "cdrom":
             cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
                     "-device", "ide-cd,drive=cd0,bootindex=0"]
-        elif self.boot in ("iso-disk", "pxe"):
-            pass  # the ISO is attached as a disk below, or not at all
+        # iso-disk: the ISO is attached as a disk below; pxe: not at all
         disks = list(self.disks)
         if self.boot == "iso-disk":
-            disks.append(Disk(ISO, 7, serial="LIFEBOAT-MEDIUM", readonly=True))
-        if disks:
-            cmd += ["-device", "virtio-scsi-pci,id=scsi0"]
-        for d in disks:
-            drive = "if=none,id=d%d,format=raw,file=%s" % (d.slot, d.path)
-            if d.readonly:
-                drive += ",readonly=on"
-            dev = "%s,bus=scsi0.0,channel=0,scsi-id=%d,lun=0,drive=d%d,serial=%s" % (
-                d.kind, d.slot, d.slot, d.serial)
-            if self.boot == "iso-disk" and d.path == ISO:
-                dev += ",bootindex=0"
-            cmd += ["-drive", drive, "-device", dev]
+            disks.append(Disk(ISO, 7, serial="LIFEBOAT-MEDIUM", readonly=True, boot=True))
+        cmd += qemu_args.slot_disks(disks)
         if self.nic == "user":
             netdev = "user,id=n0" + "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in self.hostfwd)
             if self.boot == "pxe":
@@ -145,7 +156,20 @@ class VM:
         return self
 
     def expect(self, pattern, seconds=60):
-        return self.child.expect(pattern, timeout=timeout(seconds))
+        """Like pexpect's expect (pattern: one or a list); a kernel panic in
+        the guest fails it at once (unless a pattern is waiting for it)."""
+        patterns = pattern if isinstance(pattern, list) else [pattern]
+        if any(p == PANIC or (isinstance(p, str) and "Kernel panic" in p) for p in patterns):
+            return self.child.expect(pattern, timeout=timeout(seconds))
+        i = self.child.expect(patterns + [PANIC], timeout=timeout(seconds))
+        if i == len(patterns):
+            try:  # the panic's message and trace, for the assertion
+                self.child.expect(pexpect.EOF, timeout=timeout(5))
+            except pexpect.TIMEOUT:
+                pass
+            raise GuestPanic("the guest's kernel panicked while waiting for %r (log: %s):\n%s%s" % (
+                pattern, self.log_path, PANIC, self.child.before[-3000:]))
+        return i
 
     def up(self, seconds=120):
         """Start, see the banner, get the prompt."""
@@ -164,6 +188,11 @@ class VM:
         self.child.sendline("stty -echo; PS1='%s''%s'" % (PROMPT[:2], PROMPT[2:]))
         self.expect(re.escape(PROMPT), 30)
         return self
+
+    def sleep(self, seconds):
+        """A fixed wait in the guest (the console is busy meanwhile), scaled
+        like every timeout."""
+        return self.ok("sleep %g" % timeout(seconds), seconds + 60)
 
     def run(self, cmd, seconds=60):
         """Run cmd in the console shell; return (output, exit status)."""
@@ -203,7 +232,7 @@ class VM:
                 self.child.expect(pexpect.EOF, timeout=1)
             except Exception:
                 pass
-        if getattr(self, "log", None):
+        if self.log is not None:
             self.log.close()
 
 

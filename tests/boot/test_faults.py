@@ -4,9 +4,8 @@ init survives, and poweroff still saves the disks."""
 import random
 import re
 import subprocess
-import time
 
-from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept
+from lifeboat_vm import BOOT_PROMPT, Disk, make_disk, assert_disk_kept, pause
 
 # x86's COMMAND_LINE_SIZE is 2048 bytes with the NUL; the kernel's built-in
 # line ("console=tty0 console=ttyS0,115200 quiet ") and the harness's
@@ -165,14 +164,14 @@ def test_fork_bomb_and_kill_everything_keep_init_and_data(vm_factory, tmp_path):
     # free until the console ends it. The console answers meanwhile
     # (builtins need no fork).
     vm.ok("sh -c 'b() { b | b & }; b' 2>/dev/null")
-    time.sleep(10)
+    pause(10)
     assert vm.ok("echo alive", 60) == "alive"
     # kill -1 spares the caller: this shell ends itself after everyone else
     vm.child.sendline("kill -9 -1; kill -9 $$")
     vm.expect(re.escape(BOOT_PROMPT), 90)
     vm.set_prompt()
     assert vm.ok("cat /proc/1/comm") == "init"
-    vm.ok("sleep 2")
+    vm.sleep(2)
     shells = vm.ok("ps -o comm | grep -c '^sh$'")
     assert int(shells) <= 3, shells  # one per console, and this one's pipe
     assert vm.ok("cat /media/sda/note") == "precious"

@@ -7,10 +7,12 @@ import subprocess
 
 import pytest
 
-from lifeboat_vm import Disk, make_disk
+from lifeboat_vm import Disk, make_disk, timeout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCHROOT = "INCHROOT# "
+# DHCP runs in the background: wait (at most 20 s, scaled) for its resolv.conf
+WAIT_DNS = "for i in $(seq %d); do [ -s /etc/resolv.conf ] && break; sleep 0.2; done" % timeout(100)
 
 
 @pytest.fixture(scope="session")
@@ -126,8 +128,7 @@ def test_lifeboat_chroot_one_step(vm_factory, installed):
     before = shadow_root(installed["root"])
     vm = booted(vm_factory, installed_disks(installed))
     # DHCP runs in the background; let it write the rescue resolv.conf
-    vm.ok("for i in $(seq 100); do [ -s /etc/resolv.conf ] && break; sleep 0.2; done; "
-          "cat /etc/resolv.conf")
+    vm.ok(WAIT_DNS + "; cat /etc/resolv.conf")
     dns = vm.ok("grep nameserver /etc/resolv.conf")
     enter(vm, "lifeboat chroot sda", 120)
     mounts, rc = inside(vm, "cat /proc/mounts")
@@ -347,7 +348,7 @@ def test_lifeboat_mount_umount_and_errors(vm_factory, tmp_path):
 
 def test_lifeboat_chroot_dns_over_a_regular_resolv_conf(vm_factory, installed):
     vm = booted(vm_factory, installed_disks(installed))
-    vm.ok("for i in $(seq 100); do [ -s /etc/resolv.conf ] && break; sleep 0.2; done")
+    vm.ok(WAIT_DNS)
     dns = vm.ok("grep nameserver /etc/resolv.conf")
     vm.ok("lifeboat mount sda --rw && rm /media/sda/etc/resolv.conf && "
           "echo 'nameserver 192.0.2.1' > /media/sda/etc/resolv.conf && lifeboat umount sda")
@@ -369,7 +370,7 @@ def test_lifeboat_chroot_busy_after_exit(vm_factory, installed):
     assert mounts.split("\n") == ["/media/sda", "/media/sda/dev"], mounts
     out, rc = vm.run("lifeboat umount sda")
     assert rc == 1 and "busy" in out, out
-    vm.ok("kill $(pidof sleep); sleep 0.5; lifeboat umount sda")
+    vm.ok("kill $(pidof sleep); sleep %g; lifeboat umount sda" % timeout(0.5))
     assert vm.run("grep /media/sda /proc/mounts")[1] == 1
     assert vm.poweroff() == 0
     fsck = fsck_clean(installed["root"])

@@ -57,7 +57,7 @@ def test_exit_and_kill_give_a_fresh_prompt(vm_factory):
 def test_orphaned_zombies_are_reaped(vm_factory):
     vm = vm_factory(boot="kernel").up()
     vm.ok("sh -c 'i=0; while [ $i -lt 500 ]; do sleep 0 & i=$((i+1)); done; exit 0'", 120)
-    vm.ok("sleep 2")
+    vm.sleep(2)
     zombies = vm.ok("cat /proc/[0-9]*/stat 2>/dev/null | awk '$3 == \"Z\"' | wc -l")
     assert zombies == "0"
     assert vm.poweroff() == 0

@@ -38,7 +38,7 @@ def wait_for(vm, cmd, pattern, seconds=60):
         if re.search(pattern, out, re.M):
             return out
         assert time.monotonic() < deadline, "%r never matched %r; last:\n%s" % (cmd, pattern, out)
-        vm.run("sleep 1")
+        vm.sleep(1)
 
 
 
@@ -142,7 +142,7 @@ def test_nic_without_dhcp_server_keeps_trying(vm_factory):
     # and the shell itself answered (a round trip after its prompt) before
     # udhcpc's discovers were over, whatever /init logged
     assert answered_ms - started < tries * first_timeout_ms, (answered_ms, started, args)
-    vm.ok("sleep 8")
+    vm.sleep(8)
     assert vm.ok("pgrep udhcpc | wc -l") == "1"
     assert "inet " not in vm.ok("ip -4 addr show dev eth0")
     assert vm.poweroff() == 0

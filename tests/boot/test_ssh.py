@@ -8,7 +8,7 @@ import time
 
 import pexpect
 
-from lifeboat_vm import Disk, free_port, make_disk, timeout
+from lifeboat_vm import Disk, free_port, make_disk, pause, timeout
 
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30"]
@@ -73,7 +73,7 @@ def host_keys(port):
                 break
             if not scan(port, "ed25519"):  # nothing listens at all
                 return keys
-            time.sleep(1)
+            pause(1)
     return sorted(keys)
 
 
@@ -120,10 +120,10 @@ def test_ssh_key_option_sftp_scp_and_dd_of_a_disk(vm_factory, tmp_path):
     vm = booted(vm_factory, port, disks=[Disk(disk, 0)], mem=768,
                 append='sshd ssh_key="%s"' % pub)
     # sshd starts in the background; wait for it
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + timeout(180)
     while not scan(port):
         assert time.monotonic() < deadline, "sshd never came up"
-        time.sleep(2)
+        pause(2)
     ssh = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes"] + SSH_OPTS + ["root@127.0.0.1"]
     assert subprocess.run(ssh + ["id -u"], capture_output=True, text=True, timeout=120).stdout.strip() == "0"
     # no password is set: password logins get nowhere
@@ -205,10 +205,10 @@ def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_pa
     for boot in range(2):
         port = free_port()
         vm = booted(vm_factory, port, append='sshd ssh_key="%s"' % pub)
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + timeout(180)
         while not scan(port):
             assert time.monotonic() < deadline, "sshd never came up"
-            time.sleep(2)
+            pause(2)
         keys = host_keys(port)
         assert len(keys) == 3, keys
         assert not any(k.startswith("ssh-dss") for k in keys)

@@ -1,0 +1,70 @@
+"""build/components/all.sh orders the components from their headers
+(`# pin:`, `# needs:`, `# order: first`), with no special case by name."""
+import os
+import re
+import shutil
+import subprocess
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COMPONENTS = os.path.join(TOP, "build", "components")
+
+
+def order(components_dir, *names):
+    return subprocess.run([os.path.join(components_dir, "all.sh"), "--order"] + list(names),
+                          capture_output=True, text=True)
+
+
+def header(path, key):
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            m = re.match(r"# %s: *(.*)" % key, line)
+            if m:
+                return m.group(1).split()
+    return []
+
+
+def test_every_component_after_what_it_needs_and_busybox_first():
+    r = order(COMPONENTS)
+    assert r.returncode == 0, r.stderr
+    comps = r.stdout.split()
+    assert comps[0] == "busybox"
+    assert set(comps) >= {"busybox", "musl", "dropbear", "e2fsprogs", "util-linux", "sftp-server"}
+    for c in comps:
+        for n in header(os.path.join(COMPONENTS, c + ".sh"), "needs"):
+            assert comps.index(n) < comps.index(c), (c, n, comps)
+    assert comps.index("musl") < comps.index("dropbear")
+
+
+def test_named_components_bring_what_they_need():
+    r = order(COMPONENTS, "dropbear")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["musl", "dropbear"]
+
+
+def fake_tree(tmp_path, recipes):
+    """A copy of build/components and build/pins plus recipes {name: header}."""
+    comp = tmp_path / "build" / "components"
+    shutil.copytree(COMPONENTS, comp)
+    shutil.copytree(os.path.join(TOP, "build", "pins"), tmp_path / "build" / "pins")
+    for name, head in recipes.items():
+        f = comp / (name + ".sh")
+        f.write_text("#!/usr/bin/env bash\n" + head + "exit 0\n")
+        f.chmod(0o755)
+    return str(comp)
+
+
+def test_a_new_component_is_one_file_and_its_pin(tmp_path):
+    comp = fake_tree(tmp_path, {"zz-new": "# pin: musl\n# needs: util-linux musl\n"})
+    comps = order(comp).stdout.split()
+    assert comps[-1] == "zz-new" and comps[0] == "busybox", comps
+
+
+def test_a_cycle_or_an_unknown_need_fails_naming_it(tmp_path):
+    comp = fake_tree(tmp_path, {"aa": "# pin: musl\n# needs: bb\n", "bb": "# pin: musl\n# needs: aa\n"})
+    r = order(comp)
+    assert r.returncode == 1 and "cycle" in r.stderr and "aa" in r.stderr, r.stderr
+    comp = fake_tree(tmp_path / "2", {"cc": "# pin: musl\n# needs: nosuch\n"})
+    r = order(comp)
+    assert r.returncode == 1 and "cc.sh needs nosuch" in r.stderr, r.stderr
