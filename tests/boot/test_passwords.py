@@ -154,6 +154,14 @@ def test_ssh_says_listening_only_when_it_is_and_restarts(vm_factory):
         assert out.splitlines()[-1] != "0", out
         assert vm.ok("cat /run/dropbear.pid") != old
         assert ssh_password(port, "Real-Pass-9", "echo in") == "in"
+    # an old server slow to end (stopped: SIGTERM waits): restart waits,
+    # then kills it, and the new one gets the port
+    old = vm.ok("cat /run/dropbear.pid")
+    vm.ok("kill -STOP %s" % old)
+    out = vm.ok("service ssh restart", 60)
+    assert "ssh: stopped" in out and "listening on port 22" in out, out
+    assert vm.run("kill -0 %s" % old)[1] != 0
+    assert ssh_password(port, "Real-Pass-9", "echo in") == "in"
     vm.ok("service ssh stop")
     assert vm.ok("awk '$2 ~ /:0016$/ && $4 == \"0A\"' /proc/net/tcp /proc/net/tcp6 | wc -l") == "0"
     assert vm.poweroff() == 0
