@@ -55,7 +55,7 @@ xorriso -as mkisofs -quiet -o "$out.tmp" -V "$label" -r -J -no-pad -partition_cy
 	-c isolinux/boot.cat -b isolinux/isolinux.bin -no-emul-boot -boot-load-size 4 -boot-info-table \
 	-eltorito-alt-boot -e boot/efiboot.img -no-emul-boot -isohybrid-gpt-basdat \
 	"$work/root" >"$work/xorriso.log" 2>&1 ||
-	{ cat "$work/xorriso.log" >&2; echo "iso: error: xorriso failed (log above)" >&2; exit 1; }
+	{ cat "$work/xorriso.log" >&2; rm -f "$out.tmp"; echo "iso: error: xorriso failed (log above)" >&2; exit 1; }
 grep -v '^xorriso : NOTE' "$work/xorriso.log" >&2 || true
 python3 "$(dirname "$0")/isodedup.py" "$out.tmp" "$vmlinuz"
 mv "$out.tmp" "$out"
