@@ -6,6 +6,7 @@ run(cmd) returns the command's output and exit status. Timeouts and fixed
 waits (pause, VM.sleep) scale with LIFEBOAT_TIMEOUT_MULT (default 1) for slow
 machines. A guest's kernel panic fails the expect that sees it at once.
 """
+import hashlib
 import os
 import re
 import shlex
@@ -234,6 +235,15 @@ class VM:
                 pass
         if self.log is not None:
             self.log.close()
+
+
+def sha256(path):
+    """sha256 of a host file, read a MiB at a time."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def assert_disk_kept(img, note, digest):

@@ -1,12 +1,11 @@
 """Issue 4: /dev/sda-/dev/sdg by slot, /dev/sdh for the image, nothing touched."""
-import hashlib
 import os
 import random
 import re
 import subprocess
 
 
-from lifeboat_vm import ISO, Disk, make_disk
+from lifeboat_vm import ISO, Disk, make_disk, sha256
 
 SCRAMBLED = [4, 0, 6, 2, 5, 1, 3]
 
@@ -113,14 +112,6 @@ def test_zero_size_and_garbage_disks_do_not_break_boot(vm_factory, tmp_path):
     assert re.search(r"^\s*sdc\s+2\s.*ext4\s+customer", table, re.M), table
     assert re.search(r"^\s*sdb\s+1\s", table, re.M), table
     assert vm.poweroff() == 0
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def test_disks_are_not_touched(vm_factory, tmp_path):

@@ -1,11 +1,10 @@
 """Issue 2: the image boots every way a user or a fleet boots it."""
-import hashlib
 import os
 import re
 
 import pytest
 
-from lifeboat_vm import ISO, VMLINUZ
+from lifeboat_vm import ISO, VMLINUZ, sha256
 
 
 def boot_and_poweroff(vm, seconds=120):
@@ -62,14 +61,6 @@ def test_pxe_boot(vm_factory):
     vm.set_prompt()
     assert "hostname=fleet-node" in vm.ok("cat /proc/cmdline")
     assert vm.poweroff() == 0
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def test_artifacts_and_sums():
