@@ -99,7 +99,7 @@ FORCE:
 # so a new commit of ours does not rebuild them.
 $(B)/stamps/components: $(COMPONENT_INPUTS) | check-deps
 	@mkdir -p $(B)/stamps
-	rm -rf $(B)/stage
+	rm -rf $(B)/stage $(B)/stage-tools
 	clean=$$([ -d $(B)/comp ] || echo 1); start=$$(date +%s); \
 	$(SUBBUILD) -u SOURCE_DATE_EPOCH build/components/all.sh $(B)/stage $(B)/comp $(SRC); \
 	[ -z "$$clean" ] || echo "components, clean build: $$(( $$(date +%s) - start )) s ($$(date -u +%F))" >> $(B)/timings.txt

@@ -6,6 +6,9 @@
 #   # needs: NAME...      components built before it (their libraries, or the
 #                         links in STAGE it installs over)
 #   # order: first        built before every component without this line
+#   # image: tools        installed into STAGE-tools instead of STAGE: the
+#                         large, rarely used tools, packed into a compressed
+#                         image mounted at boot (not unpacked into RAM)
 # For each one: SRCROOT/PIN is unpacked with build/source.sh when it is
 # missing or was unpacked from a different pin (SRCROOT/.PIN.pin records it),
 # then NAME.sh SRCROOT/PIN BUILDROOT/NAME STAGE runs. The order is topological
@@ -27,7 +30,7 @@ die() { echo "all: error: $*" >&2; exit 1; }
 # header FILE KEY: the value of "# KEY: value" in FILE's leading comment.
 header() { awk -v k="# $2:" '!/^#/ { exit } index($0, k) == 1 { sub(k " *", ""); print; exit }' "$1"; }
 
-declare -A pin needs first
+declare -A pin needs first tools
 for f in "$here"/*.sh; do
 	p=$(header "$f" pin)
 	[ -n "$p" ] || continue # lib.sh, kinc.sh, this file: not components
@@ -37,6 +40,8 @@ for f in "$here"/*.sh; do
 	pin[$c]=$p
 	needs[$c]=$(header "$f" needs)
 	first[$c]=$([ "$(header "$f" order)" = first ] && echo 0 || echo 1)
+	tools[$c]=$(header "$f" image)
+	case ${tools[$c]} in '' | tools) ;; *) die "$c.sh: unknown '# image: ${tools[$c]}' (only 'tools')" ;; esac
 done
 for c in "${!needs[@]}"; do
 	for n in ${needs[$c]}; do [ -n "${pin[$n]:-}" ] || die "$c.sh needs $n, which is no component"; done
@@ -79,7 +84,7 @@ if [ -n "$order_only" ]; then
 	echo "${comps[*]}"
 	exit 0
 fi
-mkdir -p "$1" "$2" "$3"
+mkdir -p "$1" "$1-tools" "$2" "$3"
 stage=$(cd "$1" && pwd) buildroot=$(cd "$2" && pwd) srcroot=$(cd "$3" && pwd)
 echo "all: building ${comps[*]}" >&2
 declare -A took
@@ -93,7 +98,9 @@ for c in "${comps[@]}"; do
 		cp "$pins/$p.pin" "$srcroot/.$p.pin"
 	fi
 	s=$(date +%s)
-	"$here/$c.sh" "$src" "$buildroot/$c" "$stage" || die "component $c failed"
+	st=$stage
+	[ -z "${tools[$c]}" ] || st=$stage-tools
+	"$here/$c.sh" "$src" "$buildroot/$c" "$st" || die "component $c failed"
 	took[$c]=$(($(date +%s) - s))
 	echo "all: $c done in ${took[$c]} s" >&2
 done
