@@ -4,9 +4,10 @@
 # Static musl util-linux (BUILD-NOTES section 5).
 #   build/components/util-linux.sh SRC BUILD STAGE
 # Libraries for linking our own C code: BUILD/prefix, i.e.
-#   BUILD/prefix/lib/libmount.a, BUILD/prefix/lib/libblkid.a
-#   BUILD/prefix/include/libmount/libmount.h, BUILD/prefix/include/blkid/blkid.h
-#   BUILD/prefix/lib/pkgconfig/{mount,blkid}.pc   (prefix= points at BUILD/prefix)
+#   BUILD/prefix/lib/libmount.a, BUILD/prefix/lib/libblkid.a, BUILD/prefix/lib/libuuid.a
+#   BUILD/prefix/include/libmount/libmount.h, BUILD/prefix/include/blkid/blkid.h,
+#   BUILD/prefix/include/uuid/uuid.h
+#   BUILD/prefix/lib/pkgconfig/{mount,blkid,uuid}.pc   (prefix= points at BUILD/prefix)
 # e.g. PKG_CONFIG_PATH=BUILD/prefix/lib/pkgconfig pkg-config --static --cflags --libs mount
 #   or musl-gcc -static -IBUILD/prefix/include/libmount -IBUILD/prefix/include/blkid \
 #        t.c -LBUILD/prefix/lib -lmount -lblkid
@@ -29,7 +30,7 @@ find "$b" \( -name Makefile.am -o -name Makemodule.am -o -name configure.ac -o -
 
 comp_configure PKG_CONFIG=false \
 	--host=x86_64-linux-musl --prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
-	--enable-libmount --enable-libblkid --enable-static --disable-shared --disable-nls \
+	--enable-libmount --enable-libblkid --enable-libuuid --enable-static --disable-shared --disable-nls \
 	--enable-fdisks=check \
 	--without-systemd --without-udev --without-selinux --without-python --without-cryptsetup \
 	--without-libz --without-libmagic --without-econf --without-tinfo --without-ncursesw \
@@ -41,22 +42,22 @@ progs="lsblk findmnt blkid sfdisk fdisk wipefs"
 # -all-static is libtool's flag for fully static programs (not for configure).
 # V=1: the link commands in the log name each program's objects (multicall_link).
 # shellcheck disable=SC2086 # a list of targets
-comp_make V=1 LDFLAGS=-all-static $progs libmount.la libblkid.la
+comp_make V=1 LDFLAGS=-all-static $progs libmount.la libblkid.la libuuid.la
 
 dest=$BUILD/destdir
 rm -rf "$dest" "$prefix"
 comp_install LDFLAGS=-all-static DESTDIR="$dest" install-usrlib_execLTLIBRARIES \
-	install-nodist_blkidincHEADERS install-nodist_mountincHEADERS install-pkgconfigDATA
+	install-nodist_blkidincHEADERS install-nodist_mountincHEADERS install-uuidincHEADERS install-pkgconfigDATA
 mkdir -p "$prefix/lib/pkgconfig"
 cp -a "$dest/usr/include" "$prefix/include"
-cp -a "$dest"/usr/lib/libmount.a "$dest"/usr/lib/libblkid.a "$prefix/lib/"
-for pc in "$dest"/usr/lib/pkgconfig/mount.pc "$dest"/usr/lib/pkgconfig/blkid.pc; do
+cp -a "$dest"/usr/lib/libmount.a "$dest"/usr/lib/libblkid.a "$dest"/usr/lib/libuuid.a "$prefix/lib/"
+for pc in "$dest"/usr/lib/pkgconfig/mount.pc "$dest"/usr/lib/pkgconfig/blkid.pc "$dest"/usr/lib/pkgconfig/uuid.pc; do
 	sed -e "s|^prefix=.*|prefix=$prefix|" -e 's|^exec_prefix=.*|exec_prefix=${prefix}|' \
 		-e 's|^libdir=.*|libdir=${exec_prefix}/lib|' -e 's|^includedir=.*|includedir=${prefix}/include|' \
 		"$pc" >"$prefix/lib/pkgconfig/$(basename "$pc")"
 done
-for f in lib/libmount.a lib/libblkid.a include/libmount/libmount.h include/blkid/blkid.h \
-	lib/pkgconfig/mount.pc lib/pkgconfig/blkid.pc; do
+for f in lib/libmount.a lib/libblkid.a lib/libuuid.a include/libmount/libmount.h include/blkid/blkid.h \
+	include/uuid/uuid.h lib/pkgconfig/mount.pc lib/pkgconfig/blkid.pc lib/pkgconfig/uuid.pc; do
 	[ -r "$prefix/$f" ] || die "missing $prefix/$f"
 done
 
