@@ -188,7 +188,7 @@ EOF
 }
 
 make_md() {
-	local kpkg kdir kver bbdir n vmlog
+	local kpkg kdir kver bbdir n f vmlog drives qemu
 	kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 	[ -n "$kpkg" ] || { echo "mkvolumes: apt knows no linux-image-amd64 (apt-get update?)" >&2; exit 111; }
 	kdir=$(deb "$kpkg" './boot/vmlinuz-*' './lib/modules/*/kernel/drivers/md/*' \
@@ -210,10 +210,13 @@ make_md() {
 		drives+=(-drive "if=none,id=d$n,format=raw,file=$f" -device "virtio-blk-pci,drive=d$n")
 		n=$((n + 1))
 	done
+	qemu=(qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none -m 256
+		-chardev "file,id=s0,path=$vmlog,append=on" -serial chardev:s0
+		-kernel "$(echo "$kdir"/boot/vmlinuz-*)" -initrd "$tmp/md-initrd.gz"
+		-append "console=ttyS0 panic=-1 quiet" "${drives[@]}")
+	printf '# QEMU command line:\n# %s\n' "${qemu[*]}" >"$vmlog"
 	echo "mkvolumes: md arrays in a Debian VM ($kpkg, TCG; log: $vmlog)" >&2
-	timeout 900 qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none -m 256 \
-		-serial "file:$vmlog" -kernel "$(echo "$kdir"/boot/vmlinuz-*)" -initrd "$tmp/md-initrd.gz" \
-		-append "console=ttyS0 panic=-1 quiet" "${drives[@]}"
+	timeout 900 "${qemu[@]}"
 	grep -q '^MKMD: done' "$vmlog" || {
 		echo "mkvolumes: the md VM failed:" >&2
 		tail -n 30 "$vmlog" >&2
