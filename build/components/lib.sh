@@ -7,7 +7,9 @@
 #   (-Os plus path-prefix maps), SOURCE_DATE_EPOCH (exported),
 #   msg/die, needed NAME, copy_src (sets TREE), run_logged LOG WHAT CMD...,
 #   comp_configure ARGS..., comp_make ARGS..., comp_install ARGS...,
-#   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...
+#   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...,
+#   CXX_GLIBC and check_no_nss FILE (C++ tools, see there),
+#   smoke_dir, smoke_run PROG ARGS..., smoke_expect REGEX WHAT (smoke tests)
 # Every step logs to its own file in BUILD (configure.log, build.log,
 # install.log, ...); a failed step prints the log's tail and names the component.
 # Environment: LIFEBOAT_NO_CCACHE=1 (or CCACHE_DISABLE=1) builds without ccache.
@@ -52,6 +54,30 @@ fi
 # No build directory in __FILE__ strings or debug info (binaries are stripped anyway).
 # shellcheck disable=SC2034
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
+
+# C++: Debian's musl-gcc has no C++ library, so a C++ tool (gdisk,
+# ddrescue) is linked static against glibc. That is sound only while it uses
+# no NSS (getpwnam, getaddrinfo, ...: static glibc would dlopen the rescued
+# system's libnss_*.so) and loads nothing else at run time (setlocale and
+# iconv_open load gconv modules and locales; in the "C" locale, which a
+# program that never calls setlocale keeps, glibc converts with built-in
+# code). libc.a's static dlopen support is linked in anyway (libstdc++'s
+# locale code refers to setlocale), so check_no_nss FILE OBJ... checks that
+# the unstripped FILE holds no NSS code and that the program's own objects
+# OBJ call none of these entry points.
+# shellcheck disable=SC2034
+if [ "${CC#ccache }" != "$CC" ]; then CXX_GLIBC="ccache g++"; else CXX_GLIBC=g++; fi
+check_no_nss() {
+	local file=$1 nss calls
+	shift
+	nss=$(nm "$file" | awk '{ print $NF }' | grep -E '^_{0,2}nss_|^_nss_' | sort -u | tr '\n' ' ') || true
+	[ -z "$nss" ] || die "$(basename "$file") holds glibc's NSS code: $nss"
+	calls=$(nm -u "$@" | awk 'NF == 2 { print $2 }' | grep -E \
+		'^(getpw|getgr|getsp|gethostby|getaddrinfo|getnameinfo|getservby|getprotoby|getnetby|initgroups|getlogin|dlopen|setlocale|newlocale|iconv_open|catopen|bindtextdomain|_ZNSt6locale6global|_ZNSt6localeC[12]EPKc)' |
+		sort -u | tr '\n' ' ') || true
+	[ -z "$calls" ] || die "$(basename "$file")'s code calls what makes static glibc load libraries at run time: $calls"
+	msg "$(basename "$file"): static glibc, no NSS, no run-time loading"
+}
 
 # needed NAME: the build directory of component NAME, which this recipe's
 # `# needs:` header must name (all.sh builds it first).
@@ -111,6 +137,22 @@ comp_install() {
 	msg "installing"
 	run_logged install "make $*" make -C "$TREE" "$@"
 }
+
+# Smoke tests of what a recipe installed. smoke_dir: CHECK (BUILD/check)
+# made afresh. smoke_run PROG ARGS...: STAGE/sbin/PROG (STAGE/PROG when PROG
+# has a slash) with its output in CHECK/out; dies if it fails.
+# smoke_expect REGEX WHAT: CHECK/out holds REGEX, or die naming WHAT.
+smoke_dir() {
+	CHECK=$BUILD/check
+	rm -rf "$CHECK"
+	mkdir -p "$CHECK"
+}
+smoke_run() {
+	local prog=$STAGE/sbin/$1
+	case $1 in */*) prog=$STAGE/$1 ;; esac
+	"$prog" "${@:2}" >"$CHECK/out" 2>&1 || die "$* failed: $(cat "$CHECK/out")"
+}
+smoke_expect() { grep -q -- "$1" "$CHECK/out" || die "$2 printed no '$1': $(cat "$CHECK/out")"; }
 
 # clamp PATH...: mtime of files/links/dirs (not followed) to SOURCE_DATE_EPOCH.
 clamp() { touch -h -d "@$SOURCE_DATE_EPOCH" "$@"; }
