@@ -6,7 +6,9 @@
 # (a zeroed primary header rebuilt from the backup, `sgdisk -e` after a disk
 # grew).
 #   build/components/gdisk.sh SRC BUILD STAGE
-# Installs STAGE/sbin/gdisk and STAGE/sbin/sgdisk. C++, so static glibc like
+# Installs STAGE/sbin/gptfdisk, one static binary (lib.sh's multicall_link)
+# holding gdisk and sgdisk, and as links to it STAGE/sbin/gdisk and
+# STAGE/sbin/sgdisk. C++, so static glibc like
 # ddrescue (see gddrescue.sh and lib.sh's check_no_nss), with popt's glibc
 # build. Patches: build/patches/gdisk (popt 1.19's freed device name; GUIDs
 # from getrandom(2) instead of libuuid). cgdisk (ncurses) and fixparts are
@@ -20,10 +22,11 @@ copy_src
 comp_make CXX="$CXX_GLIBC" \
 	CXXFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$TREE=. -Wall -D_FILE_OFFSET_BITS=64 -I$popt/include" \
 	LDFLAGS=-static LDLIBS= SGDISK_LDLIBS="$popt/lib/libpopt.a" gdisk sgdisk
-for p in gdisk sgdisk; do
-	check_no_nss "$TREE/$p" "$TREE"/*.o "$popt/lib/libpopt.a"
-	install_bin "$TREE/$p" "sbin/$p"
-done
+# One binary for both: glibc and libstdc++ (most of each) once, not twice.
+MULTICALL_CC="$CXX_GLIBC" multicall_link "$BUILD/gptfdisk" "$BUILD/build.log" "$TREE:gdisk" "$TREE:sgdisk"
+check_no_nss "$BUILD/gptfdisk" "$TREE"/*.o "$popt/lib/libpopt.a"
+install_bin "$BUILD/gptfdisk" sbin/gptfdisk
+for p in gdisk sgdisk; do install_link sbin/gptfdisk "sbin/$p"; done
 
 # The repairs this is here for, on an image the recipe makes with sgdisk
 # itself (the boot tests use disks made by Debian's tools).
@@ -56,4 +59,4 @@ smoke_run sgdisk -v "$img" && smoke_expect "secondary header's self-pointer" "sg
 smoke_run sgdisk -e "$img"
 clean "sgdisk -e (grown disk)"
 rm -rf "$t"
-msg "installed sbin/gdisk=$(stat -c %s "$STAGE/sbin/gdisk") sbin/sgdisk=$(stat -c %s "$STAGE/sbin/sgdisk")"
+msg "installed sbin/gptfdisk=$(stat -c %s "$STAGE/sbin/gptfdisk")"

@@ -212,8 +212,10 @@ link_line() {
 # else local, so programs defining the same names cannot clash; then
 # multicall.c (dispatching on argv[0]: PROG and each ALIAS, see there) is
 # linked with all of them and the union of their libraries, once.
+# MULTICALL_CC (default CC) compiles multicall.c and links: "$CXX_GLIBC" for
+# C++ programs (gdisk.sh).
 multicall_link() {
-	local out=$1 log=$2 name mc spec dir prog tok line globals
+	local out=$1 log=$2 name mc spec dir prog tok line globals cc=${MULTICALL_CC:-$CC}
 	local -a rest toks objs libs=() progobjs=()
 	local -A seen=()
 	shift 2
@@ -242,7 +244,9 @@ multicall_link() {
 			esac
 		done
 		[ ${#objs[@]} -gt 0 ] || die "no objects in the command linking $prog: $line"
-		ld -r -o "$mc/$prog.o" "${objs[@]}"
+		# C++: COMDAT groups become plain sections, each program keeping its own
+		# copy (made local below), so the final link discards none of them.
+		ld -r --force-group-allocation -o "$mc/$prog.o" "${objs[@]}"
 		globals=$(nm -g --defined-only "$mc/$prog.o" | awk 'NF == 3 { print $3 }')
 		grep -qx main <<<"$globals" || die "$prog's objects define no main: ${objs[*]}"
 		! grep -qx "${prog}_main" <<<"$globals" || die "$prog's objects already define ${prog}_main"
@@ -255,9 +259,9 @@ multicall_link() {
 		msg "multicall: $prog from ${#objs[@]} objects"
 	done
 	# shellcheck disable=SC2086 # CC and CFLAGS_COMMON are lists of words
-	$CC $CFLAGS_COMMON -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
+	$cc $CFLAGS_COMMON -x c -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
 		-c "$COMP_DIR/multicall.c" -o "$mc/multicall.o"
-	$CC -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" \
+	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" \
 		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
 	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename | tr '\n' ' ')"
