@@ -9,8 +9,8 @@
 # Installs STAGE/bin/growpart. It runs under busybox sh and edits the table
 # with util-linux's sfdisk (resize_sfdisk: sfdisk >= 2.26 does both MBR and
 # GPT, sgdisk is used only without sfdisk). Patch build/patches/growpart:
-# busybox has no partx, so the kernel learns the new table through blockdev
-# --rereadpt.
+# busybox has no partx, so where sfdisk's re-read of the table fails (a
+# partition in use) growpart says so and fails instead of a quiet "CHANGED".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" growpart "$@"
 
