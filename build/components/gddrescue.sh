@@ -13,9 +13,8 @@ set -euo pipefail
 
 copy_src
 # --enable-non-posix: Linux ioctls that name the rescued device's model and serial.
-msg "configuring"
-run_logged configure configure sh -c 'cd "$1" && shift && exec ./configure "$@"' configure "$TREE" \
-	CXX="$CXX_GLIBC" CXXFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$TREE=." LDFLAGS=-static --enable-non-posix
+# (Its configure takes CC and CFLAGS too, and ignores them.)
+comp_configure CXX="$CXX_GLIBC" CXXFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$TREE=." LDFLAGS=-static --enable-non-posix
 comp_make ddrescue
 check_no_nss "$TREE/ddrescue" "$TREE"/*.o
 install_bin "$TREE/ddrescue" sbin/ddrescue

@@ -10,9 +10,8 @@ set -euo pipefail
 
 prefix=$BUILD/prefix-glibc
 copy_src
-msg "configuring (gcc, glibc)"
-run_logged configure configure sh -c 'cd "$1" && shift && exec ./configure "$@"' configure "$TREE" \
-	CC="${CXX_GLIBC%g++}gcc" CFLAGS="$CFLAGS_COMMON -ffile-prefix-map=$TREE=." \
+# gcc (glibc): this CC= comes after comp_configure's musl one, and wins.
+comp_configure CC="${CXX_GLIBC%g++}gcc" \
 	--prefix=/usr --disable-shared --enable-static --disable-nls \
 	ac_cv_func_iconv=no am_cv_func_iconv=no ac_cv_header_glob_h=no
 # No iconv (help text is printed as is: in the C locale static glibc would

@@ -41,6 +41,6 @@ printf '#!/bin/sh\nshift\nexec "$@"\n' >"$t/rsh" # HOST COMMAND...: runs COMMAND
 chmod +x "$t/rsh"
 "$r" -a --rsync-path="$r" -e "$t/rsh" "$t/src/" "remote:$t/dst2/" >"$t/out" 2>&1 ||
 	die "rsync to itself as the remote end failed: $(cat "$t/out")"
-cmp -s "$t/src/big" "$t/dst/big" && cmp -s "$t/src/big" "$t/dst2/big" || die "rsync copies differ from the source"
+for d in dst dst2; do cmp -s "$t/src/big" "$t/$d/big" || die "rsync's copy in $d differs from the source"; done
 rm -rf "$t"
 msg "installed bin/rsync=$(stat -c %s "$STAGE/bin/rsync")"
