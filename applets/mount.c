@@ -30,6 +30,38 @@ static int disk_is_readonly(const char *dev)
 	return ro;
 }
 
+/*
+ * How to lift readonly, for the disk and for what is stacked on it: a dm
+ * table (an LV, a dm-crypt mapping) over a read-only disk is read-only and
+ * stays so after `blockdev --setrw` until it is made again; an md array
+ * needs its own switch, after its disks'. Lines within 80 columns.
+ */
+static void readonly_howto(const struct diskarg *d)
+{
+	(void)fprintf(stderr,
+		      "lifeboat: %s is read-only (the readonly boot option?); "
+		      "not mounted\n",
+		      d->dev);
+	if (!strncmp(d->name, "md", 2)) {
+		(void)fprintf(stderr,
+			      "To write: blockdev --setrw /dev/sdX for each of "
+			      "its disks (ls /sys/block/%s/slaves),\n"
+			      "then mdadm --readwrite %s\n",
+			      d->name, d->dev);
+		return;
+	}
+	(void)fprintf(stderr,
+		      "To write: blockdev --setrw %s\n"
+		      "What is stacked on it stays read-only until it is made "
+		      "again:\n"
+		      "  md array:    mdadm --readwrite /dev/mdN (once its "
+		      "disks are read-write)\n"
+		      "  LVM LV:      vgchange -an VG, then vgchange -ay VG\n"
+		      "  LUKS:        cryptsetup close NAME, then cryptsetup "
+		      "open DEVICE NAME\n",
+		      d->dev);
+}
+
 static int mount_usage(void)
 {
 	(void)fprintf(stderr, "usage: lifeboat mount DISK [--rw]   (DISK: sda, "
@@ -59,11 +91,7 @@ int cmd_mount(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (rw && disk_is_readonly(d.dev)) {
-		(void)fprintf(stderr,
-			      "lifeboat: %s is read-only at the block layer "
-			      "(the readonly boot option?); not mounted. "
-			      "'blockdev --setrw %s' allows writing\n",
-			      d.dev, d.dev);
+		readonly_howto(&d);
 		return EXIT_JOB;
 	}
 	/* --rw is read-write or nothing: libmount would fall back quietly */
