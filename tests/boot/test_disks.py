@@ -166,7 +166,14 @@ def test_readonly_option(vm_factory, tmp_path):
 def test_readonly_disk_lifeboat_mount_rw_says_it_cannot(vm_factory, tmp_path):
     disk = make_disk(str(tmp_path / "sda.img"), 16)
     subprocess.run(["mkfs.ext4", "-q", "-F", disk], check=True)
-    vm = vm_factory(boot="kernel", disks=[Disk(disk, 0)], append="readonly", nic=None).up()
+    # sdb: GPT, one partition holding ext4
+    parted = make_disk(str(tmp_path / "sdb.img"), 16)
+    subprocess.run(["sfdisk", "-q", parted], input="label: gpt\nstart=2048, size=16384\n",
+                   text=True, check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "offset=%d" % (2048 * 512), parted, "8M"],
+                   check=True)
+    vm = vm_factory(boot="kernel", disks=[Disk(disk, 0), Disk(parted, 1)], append="readonly",
+                    nic=None).up()
     out, rc = vm.run("lifeboat mount sda --rw")
     mounts = vm.ok("cat /proc/mounts")
     # README: exit 1 when the job fails (cannot mount); the user must learn
@@ -179,6 +186,11 @@ def test_readonly_disk_lifeboat_mount_rw_says_it_cannot(vm_factory, tmp_path):
                   "vgchange -an VG, then vgchange -ay VG",
                   "cryptsetup close NAME, then cryptsetup open DEVICE NAME"):
         assert howto in out, out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    # a partition is read-only while its disk is: the disk is named
+    out, rc = vm.run("lifeboat mount sdb1 --rw")
+    assert rc == 1, out
+    assert "To write: blockdev --setrw /dev/sdb (the disk sdb1 is on)" in out, out
     assert not re.search(r"^/dev/sda /media/sda \S+ rw[,\s]", mounts, re.M), mounts
     assert vm.poweroff() == 0
 
