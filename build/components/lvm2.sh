@@ -16,7 +16,6 @@ set -euo pipefail
 
 aio=$(needed libaio)/prefix
 ul=$(needed util-linux)/prefix
-prefix=$BUILD/prefix
 # Debian's names for lvm's commands (links to lvm), without the obsolete lvmsadc/lvmsar.
 LVM_NAMES="lvchange lvconvert lvcreate lvdisplay lvextend lvmconfig lvmdevices lvmdiskscan lvreduce lvremove
 	lvrename lvresize lvs lvscan pvchange pvck pvcreate pvdisplay pvmove pvremove pvresize pvs pvscan
@@ -45,10 +44,7 @@ for p in $LVM_NAMES; do install_link sbin/lvm "sbin/$p"; done
 install_bin "$b/libdm/dm-tools/dmsetup.static" sbin/dmsetup
 install_link sbin/dmsetup sbin/dmstats
 
-rm -rf "$prefix"
-mkdir -p "$prefix/lib" "$prefix/include"
-cp "$b/libdm/ioctl/libdevmapper.a" "$prefix/lib/"
-cp "$b/libdm/libdevmapper.h" "$prefix/include/"
+prefix_lib "$b/libdm/ioctl/libdevmapper.a" dm_task_create "$b/libdm/libdevmapper.h"
 
 # Each name runs its own command (lvm dispatches on argv[0]); the host's
 # kernel may have no device-mapper, so only what needs none is run here.
