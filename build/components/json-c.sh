@@ -17,7 +17,7 @@ obj=$BUILD/obj
 rm -rf "$obj" "$prefix"
 msg "configuring (cmake)"
 # CC is "[ccache] musl-gcc -isystem KINC": CMake takes the launcher and the flags apart.
-cc_args=($CC)
+read -ra cc_args <<<"$CC"
 launcher=()
 [ "${cc_args[0]}" != ccache ] || { launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache); cc_args=("${cc_args[@]:1}"); }
 run_logged configure cmake cmake -S "$TREE" -B "$obj" "${launcher[@]}" \

@@ -60,6 +60,8 @@ for p in dmsetup dmstats; do
 	out=$("$STAGE/sbin/$p" --version 2>&1) || true
 	grep -q "Library version: *1\.02\." <<<"$out" || die "$p --version printed: $out"
 	out=$("$STAGE/sbin/$p" --help 2>&1) || true
-	grep -q "^Usage:" <<<"$out" && grep -q "^$p\( \|\$\)" <<<"$out" || die "$p --help does not name $p: $out"
+	if ! grep -q "^Usage:" <<<"$out" || ! grep -q "^$p\( \|\$\)" <<<"$out"; then
+		die "$p --help does not name $p: $out"
+	fi
 done
 msg "installed sbin/lvm=$(stat -c %s "$STAGE/sbin/lvm") sbin/dmsetup=$(stat -c %s "$STAGE/sbin/dmsetup")"
