@@ -56,6 +56,8 @@ for p in lvm $LVM_NAMES; do
 done
 out=$("$STAGE/sbin/lvm" version 2>&1) || die "lvm version failed: $out"
 grep -q "LVM version: *2\.03\." <<<"$out" || die "lvm version printed: $out"
+# This lvm, not a /sbin/lvm it would once have run instead (05-no-re-exec patch).
+grep -q "Configuration: *Lifeboat: build/components/lvm2.sh" <<<"$out" || die "lvm version is not this lvm's: $out"
 for p in dmsetup dmstats; do
 	out=$("$STAGE/sbin/$p" --version 2>&1) || true
 	grep -q "Library version: *1\.02\." <<<"$out" || die "$p --version printed: $out"
