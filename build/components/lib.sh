@@ -220,3 +220,18 @@ multicall_link() {
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
 	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename | tr '\n' ' ')"
 }
+
+# prefix_lib LIB SYMBOL HEADER...: BUILD/prefix becomes lib/LIB (a static
+# library other recipes link) and include/HEADER...; dies unless LIB defines
+# SYMBOL.
+prefix_lib() {
+	local lib=$1 sym=$2 prefix=$BUILD/prefix name
+	name=$(basename "$1")
+	shift 2
+	rm -rf "$prefix"
+	mkdir -p "$prefix/lib" "$prefix/include"
+	cp "$lib" "$prefix/lib/"
+	cp "$@" "$prefix/include/"
+	nm "$prefix/lib/$name" | grep " T $sym\$" >/dev/null || die "$name defines no $sym"
+	msg "built prefix/lib/$name=$(stat -c %s "$prefix/lib/$name")"
+}
