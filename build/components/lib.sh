@@ -267,3 +267,18 @@ smoke_run() {
 	"$p" "${@:2}" >"$CHECK/out" 2>&1 || die "$* failed: $(cat "$CHECK/out")"
 }
 smoke_expect() { grep -q -- "$1" "$CHECK/out" || die "$2 printed no '$1': $(cat "$CHECK/out")"; }
+
+# prefix_lib LIB SYMBOL HEADER...: BUILD/prefix becomes lib/LIB (a static
+# library other recipes link) and include/HEADER...; dies unless LIB defines
+# SYMBOL.
+prefix_lib() {
+	local lib=$1 sym=$2 prefix=$BUILD/prefix name
+	name=$(basename "$1")
+	shift 2
+	rm -rf "$prefix"
+	mkdir -p "$prefix/lib" "$prefix/include"
+	cp "$lib" "$prefix/lib/"
+	cp "$@" "$prefix/include/"
+	nm "$prefix/lib/$name" | grep " T $sym\$" >/dev/null || die "$name defines no $sym"
+	msg "built prefix/lib/$name=$(stat -c %s "$prefix/lib/$name")"
+}
