@@ -10,8 +10,9 @@
 # TREE becomes STAGE_TOOLS plus MODDIR (lib/modules/RELEASE), OUT its image.
 # Reproducible: owners root, every time SOURCE_DATE_EPOCH, no xattrs, entries
 # sorted (mksquashfs sorts directories; -reproducible is the default of 4.5,
-# given anyway). zstd at level 19, 128 KiB blocks (measured against xz and
-# other block sizes: README.md, "The tools image").
+# given anyway). zstd at level 19, 128 KiB blocks by default; TOOLS_COMP,
+# TOOLS_COMP_OPTS and TOOLS_BLOCK choose others (README.md, "The tools image
+# and kernel modules").
 set -euo pipefail
 [ $# = 4 ] || { echo "usage: build/mktools.sh STAGE_TOOLS MODDIR TREE OUT" >&2; exit 100; }
 tools=$1 mods=$2 tree=$3 out=$4
