@@ -20,9 +20,9 @@
 # build fails naming every requested symbol that olddefconfig dropped.
 # With --modules, the same tree (configured the same way) builds the modules
 # instead, stripped, into MODDIR/lib/modules/RELEASE with depmod's modules.dep
-# and modules.alias (busybox's modprobe reads them), the tree's build/source
-# links left out: they go into the tools image (build/mktools.sh), which the
-# initramfs carries, so they are built before it and before the final link.
+# and modules.alias (busybox's modprobe reads them): they go into the tools
+# image (build/mktools.sh), which the initramfs carries, so they are built
+# before it and before the final link.
 #   build/kernel.sh --modules SRC OBJ MODDIR
 set -euo pipefail
 usage() {
@@ -153,12 +153,19 @@ if [ -n "$modules" ]; then
 	[ -z "$clean" ] || echo "kernel modules, clean build: $took s ($(date -u +%F))" >>"$here_obj/../timings.txt"
 	release=$(cat "$obj/include/config/kernel.release")
 	rm -rf "$moddir.tmp"
-	mkdir -p "$moddir.tmp"
-	kmake INSTALL_MOD_PATH="$moddir.tmp" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >/dev/null
-	rm -f "$moddir.tmp/lib/modules/$release/build" "$moddir.tmp/lib/modules/$release/source"
-	depmod -b "$moddir.tmp" "$release" || die "depmod failed on $moddir.tmp"
-	n=$(find "$moddir.tmp" -name '*.ko' | wc -l)
+	lib=$moddir.tmp/lib/modules/$release
+	mkdir -p "$lib"
+	# installed by hand: modules_install wants modules.builtin, which
+	# only a vmlinux build makes (and vmlinux embeds the initramfs)
+	n=0
+	while read -r m; do
+		mkdir -p "$lib/kernel/$(dirname "$m")"
+		strip --strip-debug -o "$lib/kernel/$m" "$obj/$m" || die "cannot install $m"
+		echo "kernel/$m" >>"$lib/modules.order"
+		n=$((n + 1))
+	done < <(sed 's/\.o$/.ko/' "$obj/modules.order")
 	[ "$n" -gt 0 ] || die "no modules were built"
+	depmod -b "$moddir.tmp" "$release" || die "depmod failed on $moddir.tmp"
 	rm -rf "$moddir"
 	mv "$moddir.tmp" "$moddir"
 	echo "kernel: $n modules of $release in $moddir" >&2
