@@ -78,7 +78,7 @@ need-lint:
 need-fuzz:
 	@build/deps.sh need fuzz clang libclang-rt-14-dev
 need-boot:
-	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pexpect \
+	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pytest-xdist python3-pexpect \
 		e2fsprogs openssh-client debootstrap xfsprogs btrfs-progs musl-tools
 
 # Third-party makes must not see our command-line variables: `make VERSION=x`
@@ -249,8 +249,13 @@ fuzz-regress: $(FUZZ_BINS)
 
 # A test that cannot run here fails with its reason (tests/conftest.py)
 # unless LIFEBOAT_ALLOW_SKIP=1; -rs prints every skip's reason.
+# BOOT_JOBS workers (pytest-xdist), a test file each at a time (--dist
+# loadfile: a module's shared VM stays on one worker); tests/build first, so
+# that its second full build runs beside the boots rather than after them.
+BOOT_JOBS ?= 2
 boot: need-boot image
-	$(PYTHON) -m pytest -p no:cacheprovider -rs tests/boot tests/build $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -p no:cacheprovider -rs -n $(BOOT_JOBS) --dist loadfile \
+		tests/build tests/boot $(PYTEST_ARGS)
 
 print-build-vars:
 	@echo VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
