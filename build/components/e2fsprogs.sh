@@ -44,8 +44,7 @@ clamp_up "$STAGE/etc/mke2fs.conf"
 # Each name must run its own program, with argv[0] as given: mkfs.ext3 takes
 # the filesystem type and e2label its job from it.
 smoke_dir
-t=$CHECK
-img=$t/fs.img
+img=$CHECK/fs.img
 smoke_run e2fsck -V && smoke_expect "^e2fsck 1\." "e2fsck -V"
 smoke_run fsck.ext4 -V && smoke_expect "^e2fsck 1\." "fsck.ext4 -V"
 smoke_run mke2fs -V && smoke_expect "^mke2fs 1\." "mke2fs -V"
@@ -54,11 +53,11 @@ smoke_run dumpe2fs -V && smoke_expect "^dumpe2fs 1\." "dumpe2fs -V"
 truncate -s 8M "$img"
 MKE2FS_CONFIG=$STAGE/etc/mke2fs.conf smoke_run mkfs.ext3 -q -F -L lifeboat "$img" 4M
 smoke_run dumpe2fs -h "$img" && smoke_expect "has_journal" "dumpe2fs -h of a new ext3 (mkfs.ext3)"
-! grep -q extent "$t/out" || die "mkfs.ext3 made an ext4 filesystem (argv[0] lost?): $(cat "$t/out")"
+! grep -q extent "$CHECK/out" || die "mkfs.ext3 made an ext4 filesystem (argv[0] lost?): $(cat "$CHECK/out")"
 smoke_run e2label "$img" && smoke_expect "^lifeboat\$" "e2label"
 smoke_run tune2fs -L rescue "$img" && smoke_expect "^tune2fs 1\." "tune2fs -L"
 smoke_run fsck.ext4 -fn "$img" && smoke_expect "^rescue: " "fsck.ext4 -fn"
 smoke_run resize2fs "$img" && smoke_expect "is now 8192 (1k) blocks long" "resize2fs"
 smoke_run debugfs -R stats "$img" && smoke_expect "Block count: *8192" "debugfs -R stats"
-rm -rf "$t"
+rm -rf "$CHECK"
 msg "installed sbin/e2fsprogs=$(stat -c %s "$STAGE/sbin/e2fsprogs")"
