@@ -8,6 +8,8 @@
 #   msg/die, needed NAME, copy_src (sets TREE), run_logged LOG WHAT CMD...,
 #   comp_configure ARGS..., comp_make ARGS..., comp_install ARGS...,
 #   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...,
+#   CXX_GLIBC and check_no_nss FILE (C++ tools, see there),
+#   smoke_dir, smoke_run PROG ARGS..., smoke_expect REGEX WHAT (smoke tests),
 #   NO_AUTOTOOLS (make variables for stale autotools stamps)
 # Every step logs to its own file in BUILD (configure.log, build.log,
 # install.log, ...); a failed step prints the log's tail and names the component.
@@ -54,6 +56,29 @@ fi
 # shellcheck disable=SC2034
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
 
+# C++: Debian's musl-gcc has no C++ library, so a C++ tool (gdisk,
+# ddrescue) is linked static against glibc. That is sound only while it uses
+# no NSS (getpwnam, getaddrinfo, ...: static glibc would dlopen the rescued
+# system's libnss_*.so) and loads nothing else at run time (setlocale and
+# iconv_open load gconv modules and locales; in the "C" locale, which a
+# program that never calls setlocale keeps, glibc converts with built-in
+# code). libc.a's static dlopen support is linked in anyway (libstdc++'s
+# locale code refers to setlocale), so check_no_nss FILE OBJ... checks that
+# the unstripped FILE holds no NSS code and that the program's own objects
+# OBJ call none of these entry points.
+# shellcheck disable=SC2034
+if [ "${CC#ccache }" != "$CC" ]; then CXX_GLIBC="ccache g++"; else CXX_GLIBC=g++; fi
+check_no_nss() {
+	local file=$1 nss calls
+	shift
+	nss=$(nm "$file" | awk '{ print $NF }' | grep -E '^_{0,2}nss_|^_nss_' | sort -u | tr '\n' ' ') || true
+	[ -z "$nss" ] || die "$(basename "$file") holds glibc's NSS code: $nss"
+	calls=$(nm -u "$@" | awk 'NF == 2 { print $2 }' | grep -E \
+		'^(getpw|getgr|getsp|gethostby|getaddrinfo|getnameinfo|getservby|getprotoby|getnetby|initgroups|getlogin|dlopen|setlocale|newlocale|iconv_open|catopen|bindtextdomain|_ZNSt6locale6global|_ZNSt6localeC[12]EPKc)' |
+		sort -u | tr '\n' ' ') || true
+	[ -z "$calls" ] || die "$(basename "$file")'s code calls what makes static glibc load libraries at run time: $calls"
+	msg "$(basename "$file"): static glibc, no NSS, no run-time loading"
+}
 # NO_AUTOTOOLS: make variables for a tree whose Debian patches left the
 # autotools stamps stale (configure.ac newer than configure): without them make
 # reruns aclocal/automake, which are missing or of another version (BUILD-NOTES
@@ -182,8 +207,10 @@ link_line() {
 # MULTICALL_SHARED: names (space-separated) that the programs define alike and
 # a shared library calls back (xfsprogs' libxlog: xlog_recover_do_trans); the
 # first program defining one keeps it global, in the others it is local.
+# MULTICALL_CC (default CC) compiles multicall.c and links: "$CXX_GLIBC" for
+# C++ programs (gdisk.sh).
 multicall_link() {
-	local out=$1 log=$2 name mc spec dir prog id tok line globals want
+	local out=$1 log=$2 name mc spec dir prog id tok line globals want cc=${MULTICALL_CC:-$CC}
 	local -a rest toks objs keep libs=() ldirs=() progobjs=()
 	local -A seen=()
 	shift 2
@@ -216,7 +243,9 @@ multicall_link() {
 			esac
 		done
 		[ ${#objs[@]} -gt 0 ] || die "no objects in the command linking $prog: $line"
-		ld -r -o "$mc/$id.o" "${objs[@]}"
+		# C++: COMDAT groups become plain sections, each program keeping its own
+		# copy (made local below), so the final link discards none of them.
+		ld -r --force-group-allocation -o "$mc/$id.o" "${objs[@]}"
 		globals=$(nm -g --defined-only "$mc/$id.o" | awk 'NF == 3 { print $3 }')
 		grep -qx main <<<"$globals" || die "$prog's objects define no main: ${objs[*]}"
 		! grep -qx "${id}_main" <<<"$globals" || die "$prog's objects already define ${id}_main"
@@ -238,9 +267,9 @@ multicall_link() {
 		msg "multicall: $prog from ${#objs[@]} objects"
 	done
 	# shellcheck disable=SC2086 # CC and CFLAGS_COMMON are lists of words
-	$CC $CFLAGS_COMMON -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
+	$cc $CFLAGS_COMMON -x c -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
 		-c "$COMP_DIR/multicall.c" -o "$mc/multicall.o"
-	$CC -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" "${ldirs[@]}" \
+	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" "${ldirs[@]}" \
 		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
 	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename -- | tr '\n' ' ')"
