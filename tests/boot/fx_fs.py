@@ -23,9 +23,20 @@ def cache_key():
         return hashlib.sha256(f.read()).hexdigest()[:12]
 
 
+KEEP = 3  # disk sets kept in the cache (checkouts with other versions of mkfsdisks.py)
+
+
+def prune(keep):
+    sets = [os.path.join(CACHE, d) for d in os.listdir(CACHE) if not d.startswith((".", "tmp."))]
+    sets.sort(key=os.path.getmtime, reverse=True)
+    for old in sets[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def cached_disks():
     """The cache directory holding every disk, made first when missing.
-    Checkouts take turns (a lock); a half-made directory is never used."""
+    Checkouts take turns (a lock); a half-made directory is never used; the
+    KEEP sets used last are kept."""
     os.makedirs(CACHE, exist_ok=True)
     done = os.path.join(CACHE, cache_key())
     with open(os.path.join(CACHE, ".lock"), "w") as lock:
@@ -37,6 +48,8 @@ def cached_disks():
                 os.rename(tmp, done)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+        os.utime(done)
+        prune(KEEP)
     return done
 
 
