@@ -78,9 +78,9 @@ need-lint:
 need-fuzz:
 	@build/deps.sh need fuzz clang libclang-rt-14-dev
 need-boot:
-	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pexpect \
-		e2fsprogs openssh-client debootstrap xfsprogs btrfs-progs dosfstools mtools gdisk ntfs-3g \
-		exfatprogs exfat-fuse rsync zstd
+	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pytest-xdist python3-pexpect \
+		e2fsprogs openssh-client debootstrap xfsprogs btrfs-progs musl-tools \
+		dosfstools mtools gdisk ntfs-3g exfatprogs exfat-fuse rsync zstd
 
 # Third-party makes must not see our command-line variables: `make VERSION=x`
 # would reach busybox's and the kernel's own VERSION through MAKEFLAGS.
@@ -115,9 +115,17 @@ $(COMMON_LIB): $(COMMON_OBJS)
 	rm -f $@
 	ar rcsD $@ $(COMMON_OBJS)
 
-$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) $(COMMON_HDRS) $(COMMON_LIB) Makefile $(B)/stamps/components $(B)/build-vars | check-deps
+# linux-libc-dev's headers for musl-gcc (/init's loop device: linux/loop.h).
+KINC := $(B)/kinc
+$(B)/stamps/kinc: build/components/kinc.sh
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(CFLAGS_TARGET) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -Icommon \
+	build/components/kinc.sh $(KINC)
+	touch $@
+
+$(B)/init/init: $(INIT_SRCS) $(INIT_HDRS) $(COMMON_HDRS) $(COMMON_LIB) Makefile $(B)/stamps/components $(B)/stamps/kinc \
+		$(B)/build-vars | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_TARGET) -isystem $(KINC) -DLIFEBOAT_VERSION='"$(VERSION)"' -Iinit -Icommon \
 		-o $@ $(INIT_SRCS) $(COMMON_LIB) -L$(UL)/lib -lblkid
 	strip $@
 
@@ -129,17 +137,33 @@ $(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(COMMON_H
 		-o $@ $(APPLET_SRCS) $(COMMON_LIB) -L$(UL)/lib -lmount -lblkid
 	strip $@
 
-# The root filesystem as a gen_init_cpio list (no root privileges needed).
-$(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/lifeboat \
-		$(OVERLAY_FILES) build/mkcpiolist.py
-	$(PYTHON) build/mkcpiolist.py $(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
-	mv $@.tmp $@
-
 # Debian's kernel source plus our patches (build/patches/linux: disk names by
 # slot), built in a tree cached on these inputs (build/kernel.sh; ~/.cache/
 # lifeboat/kernel, LIFEBOAT_KERNEL_CACHE=off builds in _build/src/linux).
 KERNEL_INPUTS := build/pins/linux-source-6.1.pin $(wildcard build/patches/linux/*.patch) \
 	$(wildcard kernel-config/*.config) build/kernel.sh
+# The modules first, from the same tree as the bzImage: they go into the
+# tools image, which the initramfs carries, which the bzImage embeds.
+MODDIR := $(B)/kernel-modules
+$(B)/stamps/modules: $(KERNEL_INPUTS) | check-deps
+	@mkdir -p $(@D)
+	$(SUBBUILD) build/kernel.sh --modules $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(MODDIR)
+	touch $@
+
+# The tools image (build/mktools.sh): STAGE-tools and the modules, one
+# squashfs that /init mounts; TOOLS_TREE is what it was made of.
+TOOLS_TREE := $(B)/tools-tree
+TOOLS_IMAGE := $(B)/tools.squashfs
+$(TOOLS_IMAGE): $(B)/stamps/components $(B)/stamps/modules build/mktools.sh $(B)/build-vars
+	build/mktools.sh $(B)/stage-tools $(MODDIR) $(TOOLS_TREE) $@
+
+# The root filesystem as a gen_init_cpio list (no root privileges needed).
+$(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/lifeboat \
+		$(OVERLAY_FILES) build/mkcpiolist.py $(TOOLS_IMAGE)
+	$(PYTHON) build/mkcpiolist.py --tools $(TOOLS_IMAGE) $(TOOLS_TREE) \
+		$(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
+	mv $@.tmp $@
+
 $(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(KERNEL_INPUTS)
 	@mkdir -p $(OUT)
 	$(SUBBUILD) build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
@@ -226,8 +250,13 @@ fuzz-regress: $(FUZZ_BINS)
 
 # A test that cannot run here fails with its reason (tests/conftest.py)
 # unless LIFEBOAT_ALLOW_SKIP=1; -rs prints every skip's reason.
+# BOOT_JOBS workers (pytest-xdist), a test file each at a time (--dist
+# loadfile: a module's shared VM stays on one worker); tests/build first, so
+# that its second full build runs beside the boots rather than after them.
+BOOT_JOBS ?= 2
 boot: need-boot image
-	$(PYTHON) -m pytest -p no:cacheprovider -rs tests/boot tests/build $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -p no:cacheprovider -rs -n $(BOOT_JOBS) --dist loadfile \
+		tests/build tests/boot $(PYTEST_ARGS)
 
 print-build-vars:
 	@echo VERSION=$(VERSION) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
@@ -265,7 +294,8 @@ lint: need-lint $(B)/stamps/components
 	exit $$rc
 
 clean:
-	rm -rf $(OUT) $(B)/init $(B)/common $(B)/unit $(B)/fuzz $(B)/iso $(B)/initramfs.list
+	rm -rf $(OUT) $(B)/init $(B)/common $(B)/unit $(B)/fuzz $(B)/iso $(B)/initramfs.list \
+		$(TOOLS_IMAGE) $(TOOLS_TREE)
 
 distclean:
 	rm -rf $(OUT) $(B)

@@ -5,6 +5,8 @@
  * down what is mounted below the disk's mount point.
  */
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,70 @@ static int disk_is_readonly(const char *dev)
 		ro = 0;
 	(void)close(fd);
 	return ro;
+}
+
+/*
+ * The whole disk partition NAME is on, into disk ("" for a whole disk): a
+ * partition is read-only while its disk is, whatever its own flag says.
+ */
+static void whole_disk(const char *name, char *disk, size_t len)
+{
+	char path[96], real[PATH_MAX], *slash;
+
+	disk[0] = '\0';
+	if (snprintf(path, sizeof(path), "/sys/class/block/%s/partition",
+		     name) >= (int)sizeof(path) ||
+	    access(path, F_OK))
+		return;
+	/* .../block/sda/sda1: the directory above the partition is its disk */
+	*strrchr(path, '/') = '\0';
+	if (!realpath(path, real))
+		return;
+	slash = strrchr(real, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (slash && strlen(slash + 1) < len)
+		strcpy(disk, slash + 1);
+}
+
+/*
+ * How to lift readonly, for the disk and for what is stacked on it: a dm
+ * table (an LV, a dm-crypt mapping) over a read-only disk is read-only and
+ * stays so after `blockdev --setrw` until it is made again; an md array
+ * needs its own switch, after its disks'; a partition is read-only while
+ * its disk is (so the disk is named). Lines within 80 columns.
+ */
+static void readonly_howto(const struct diskarg *d)
+{
+	char disk[32], dev[48];
+
+	(void)fprintf(stderr,
+		      "lifeboat: %s is read-only (the readonly boot option?); "
+		      "not mounted\n",
+		      d->dev);
+	if (!strncmp(d->name, "md", 2)) {
+		(void)fprintf(stderr,
+			      "To write: blockdev --setrw /dev/sdX for each of "
+			      "its disks (ls /sys/block/%s/slaves),\n"
+			      "then mdadm --readwrite %s\n",
+			      d->name, d->dev);
+		return;
+	}
+	whole_disk(d->name, disk, sizeof(disk));
+	(void)snprintf(dev, sizeof(dev), "/dev/%s", disk[0] ? disk : d->name);
+	(void)fprintf(stderr,
+		      "To write: blockdev --setrw %s%s%s%s\n"
+		      "What is stacked on it stays read-only until it is made "
+		      "again:\n"
+		      "  md array:    mdadm --readwrite /dev/mdN (once its "
+		      "disks are read-write)\n"
+		      "  LVM LV:      vgchange -an VG, then vgchange -ay VG\n"
+		      "  LUKS:        cryptsetup close NAME, then cryptsetup "
+		      "open DEVICE NAME\n",
+		      dev, disk[0] ? " (the disk " : "", disk[0] ? d->name : "",
+		      disk[0] ? " is on)" : "");
 }
 
 static int mount_usage(void)
@@ -59,11 +125,7 @@ int cmd_mount(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (rw && disk_is_readonly(d.dev)) {
-		(void)fprintf(stderr,
-			      "lifeboat: %s is read-only at the block layer "
-			      "(the readonly boot option?); not mounted. "
-			      "'blockdev --setrw %s' allows writing\n",
-			      d.dev, d.dev);
+		readonly_howto(&d);
 		return EXIT_JOB;
 	}
 	/* --rw is read-write or nothing: libmount would fall back quietly */

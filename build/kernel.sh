@@ -18,9 +18,27 @@
 # *.cpio.zst as it is.
 # The configuration is tinyconfig for x86_64 plus kernel-config/*.config; the
 # build fails naming every requested symbol that olddefconfig dropped.
+# With --modules, the same tree (configured the same way) builds the modules
+# instead, stripped, into MODDIR/lib/modules/RELEASE with depmod's modules.dep
+# and modules.alias (busybox's modprobe reads them): they go into the tools
+# image (build/mktools.sh), which the initramfs carries, so they are built
+# before it and before the final link.
+#   build/kernel.sh --modules SRC OBJ MODDIR
 set -euo pipefail
-[ $# = 4 ] || { echo "usage: build/kernel.sh SRC OBJ INITRAMFS_LIST OUT_BZIMAGE" >&2; exit 100; }
-src=$1 obj=$2 list=$3 out=$4
+usage() {
+	echo "usage: build/kernel.sh SRC OBJ INITRAMFS_LIST OUT_BZIMAGE | --modules SRC OBJ MODDIR" >&2
+	exit 100
+}
+modules=
+if [ "${1:-}" = --modules ]; then
+	modules=1
+	shift
+	[ $# = 3 ] || usage
+	src=$1 obj=$2 moddir=$3 list= out=
+else
+	[ $# = 4 ] || usage
+	src=$1 obj=$2 list=$3 out=$4
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 die() { echo "kernel: error: $*" >&2; exit 1; }
 mkdir -p "$obj"
@@ -80,21 +98,26 @@ else
 	mkdir -p "$obj"
 	prepare_src "$src"
 fi
+# embed_initramfs: the initramfs of LIST, compressed, where the configuration
+# says (only rewritten when its bytes change).
+embed_initramfs() {
+	# gen_init_cpio -t fixes the mtime of directories, links and nodes only;
+	# regular files keep their own (a checkout's time for rootfs-overlay/, the
+	# build's for /init), so our copy of the tool uses -t for them too.
+	sed 's/(long) buf\.st_mtime,/(long) default_mtime,/' "$src/usr/gen_init_cpio.c" >"$obj/lifeboat/gen_init_cpio.c"
+	grep -q '(long) buf.st_mtime,' "$obj/lifeboat/gen_init_cpio.c" && { echo "kernel: error: cannot fix file mtimes in gen_init_cpio" >&2; exit 1; }
+	gcc -O2 -o "$obj/lifeboat/gen_init_cpio" "$obj/lifeboat/gen_init_cpio.c"
+	"$obj/lifeboat/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$here_obj/lifeboat-initramfs.cpio"
+	zstd -19 -q -T1 -c "$here_obj/lifeboat-initramfs.cpio" >"$here_obj/lifeboat-initramfs.cpio.zst.new"
+	# unchanged bytes keep their mtime, so the kernel is not relinked for nothing
+	for f in "$here_obj/lifeboat-initramfs.cpio.zst" "$obj/lifeboat-initramfs.cpio.zst"; do
+		cmp -s "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f" || cp "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f"
+	done
+	rm "$here_obj/lifeboat-initramfs.cpio.zst.new"
+}
 mkdir -p "$obj/lifeboat"
-# gen_init_cpio -t fixes the mtime of directories, links and nodes only;
-# regular files keep their own (a checkout's time for rootfs-overlay/, the
-# build's for /init), so our copy of the tool uses -t for them too.
-sed 's/(long) buf\.st_mtime,/(long) default_mtime,/' "$src/usr/gen_init_cpio.c" >"$obj/lifeboat/gen_init_cpio.c"
-grep -q '(long) buf.st_mtime,' "$obj/lifeboat/gen_init_cpio.c" && { echo "kernel: error: cannot fix file mtimes in gen_init_cpio" >&2; exit 1; }
-gcc -O2 -o "$obj/lifeboat/gen_init_cpio" "$obj/lifeboat/gen_init_cpio.c"
-"$obj/lifeboat/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$here_obj/lifeboat-initramfs.cpio"
-zstd -19 -q -T1 -c "$here_obj/lifeboat-initramfs.cpio" >"$here_obj/lifeboat-initramfs.cpio.zst.new"
-# unchanged bytes keep their mtime, so the kernel is not relinked for nothing
-for f in "$here_obj/lifeboat-initramfs.cpio.zst" "$obj/lifeboat-initramfs.cpio.zst"; do
-	cmp -s "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f" || cp "$here_obj/lifeboat-initramfs.cpio.zst.new" "$f"
-done
-rm "$here_obj/lifeboat-initramfs.cpio.zst.new"
 initramfs=$obj/lifeboat-initramfs.cpio.zst
+[ -n "$modules" ] || embed_initramfs
 
 frag=$obj/lifeboat.frag
 cat "$top"/kernel-config/*.config >"$frag.new"
@@ -122,16 +145,42 @@ if ! cmp -s "$frag.new" "$frag" || [ ! -e "$obj/.config" ]; then
 	mv "$frag.new" "$frag"
 fi
 rm -f "$frag.new"
-clean=$([ -e "$obj/vmlinux" ] || echo 1)
-start=$(date +%s)
-kmake -j"$jobs" bzImage
-took=$(($(date +%s) - start))
-if [ -n "$clean" ]; then
-	echo "kernel, clean build: $took s ($(date -u +%F))" >>"$here_obj/../timings.txt"
-elif [ "$cache" != off ]; then
-	echo "kernel: from the cached tree $cache/$key in $took s" >&2
+if [ -n "$modules" ]; then
+	clean=$([ -e "$obj/modules.order" ] || echo 1)
+	start=$(date +%s)
+	kmake -j"$jobs" modules
+	took=$(($(date +%s) - start))
+	[ -z "$clean" ] || echo "kernel modules, clean build: $took s ($(date -u +%F))" >>"$here_obj/../timings.txt"
+	release=$(cat "$obj/include/config/kernel.release")
+	rm -rf "$moddir.tmp"
+	lib=$moddir.tmp/lib/modules/$release
+	mkdir -p "$lib"
+	# installed by hand: modules_install wants modules.builtin, which
+	# only a vmlinux build makes (and vmlinux embeds the initramfs)
+	n=0
+	while read -r m; do
+		mkdir -p "$lib/kernel/$(dirname "$m")"
+		strip --strip-debug -o "$lib/kernel/$m" "$obj/$m" || die "cannot install $m"
+		echo "kernel/$m" >>"$lib/modules.order"
+		n=$((n + 1))
+	done < <(sed 's/\.o$/.ko/' "$obj/modules.order")
+	[ "$n" -gt 0 ] || die "no modules were built"
+	depmod -b "$moddir.tmp" "$release" || die "depmod failed on $moddir.tmp"
+	rm -rf "$moddir"
+	mv "$moddir.tmp" "$moddir"
+	echo "kernel: $n modules of $release in $moddir" >&2
+else
+	clean=$([ -e "$obj/vmlinux" ] || echo 1)
+	start=$(date +%s)
+	kmake -j"$jobs" bzImage
+	took=$(($(date +%s) - start))
+	if [ -n "$clean" ]; then
+		echo "kernel, clean build: $took s ($(date -u +%F))" >>"$here_obj/../timings.txt"
+	elif [ "$cache" != off ]; then
+		echo "kernel: from the cached tree $cache/$key in $took s" >&2
+	fi
+	cp "$obj/arch/x86/boot/bzImage" "$out"
 fi
-cp "$obj/arch/x86/boot/bzImage" "$out"
 if [ "$cache" != off ]; then
 	# keep the 3 trees used last; skip one another checkout holds
 	ls -t "$cache"/*.lock | tail -n +4 | while read -r lock; do

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write the gen_init_cpio list for the Lifeboat root filesystem.
 
-usage: mkcpiolist.py ID_FILE INIT DIR... > list
+usage: mkcpiolist.py [--tools IMAGE TREE] ID_FILE INIT DIR... > list
 
 Each DIR is a tree to include (later ones win: the built binaries, then
 rootfs-overlay/). INIT is the /init binary. The medium identifier, a hash of
@@ -10,6 +10,11 @@ everything else in the list, is written to ID_FILE and included as
 volume label carries it. Everything is owned by root; modes are normalised
 (0755 for executables and directories, 0644 for other files) except where
 MODES says otherwise, so the image does not depend on the builder's umask.
+With --tools, IMAGE (the squashfs build/mktools.sh made of TREE) is
+/usr/lib/lifeboat/tools.squashfs, and every file and link of TREE becomes a
+link at its own path pointing into TOOLS_MOUNT, where /init mounts IMAGE
+(/sbin/lvm -> /usr/lib/lifeboat/tools/sbin/lvm); those links win over the
+DIRs' entries (dosfstools' mkfs.vfat over busybox's).
 The list is sorted, and gen_init_cpio gets fixed mtimes from the kernel build
 (KBUILD_BUILD_TIMESTAMP), so the same inputs give the same bytes.
 """
@@ -27,6 +32,8 @@ DIRS = {
 }
 MODES = {"/etc/shadow": 0o600, "/root": 0o700, "/tmp": 0o1777}
 # Nothing setuid ever: the console is already root, and SSH logs in as root.
+TOOLS_IMAGE = "/usr/lib/lifeboat/tools.squashfs"
+TOOLS_MOUNT = "/usr/lib/lifeboat/tools"
 NODES = ["nod /dev/console 0600 0 0 c 5 1", "nod /dev/null 0666 0 0 c 1 3"]
 
 
@@ -51,14 +58,34 @@ def walk(top, entries):
                 entries[path] = ("file", os.path.abspath(full))
 
 
+def tools_links(image, tree, entries):
+    """The tools image as a file, its mount point, and a link into the
+    mount for every file and link of its tree."""
+    found = {}
+    walk(tree, found)
+    for path, (kind, _) in found.items():
+        if kind != "dir":
+            entries[path] = ("slink", TOOLS_MOUNT + path)
+        else:  # a real one: an empty one (/etc/lvm/archive) stays writable
+            entries.setdefault(path, ("dir", None))
+    entries[TOOLS_IMAGE] = ("file", os.path.abspath(image))
+    entries[TOOLS_MOUNT] = ("dir", None)
+
+
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    tools = None
+    if args[:1] == ["--tools"]:
+        tools, args = args[1:3], args[3:]
+    if len(args) < 3 or (tools is not None and len(tools) < 2):
         sys.stderr.write(__doc__)
         sys.exit(100)
-    id_file, init, dirs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    id_file, init, dirs = args[0], args[1], args[2:]
     entries = {}
     for d in dirs:
         walk(d, entries)
+    if tools:
+        tools_links(tools[0], tools[1], entries)
     entries["/init"] = ("file", os.path.abspath(init))
     for d in DIRS:
         entries.setdefault(d, ("dir", None))

@@ -38,6 +38,28 @@ for f in "${comps[@]}"; do
 	[ -z "$src" ] || row "$f" "$(size "$src")"
 done
 
+# The tools image (build/mktools.sh): what is in it, the modules by group.
+tools=$b/tools.squashfs tree=$b/tools-tree
+tools_bytes=0 mod_bytes=0 mod_count=0
+if [ -r "$tools" ] && [ -d "$tree" ]; then
+	tools_bytes=$(size "$tools")
+	mod_count=$(find "$tree/lib/modules" -name '*.ko' | wc -l)
+	mod_bytes=$(find "$tree/lib/modules" -name '*.ko' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+	echo
+	printf '%-40s %12s\n' "tools image ($tools)" "bytes"
+	row "tools.squashfs (as in the initramfs)" "$tools_bytes"
+	row "its files, unpacked" "$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
+	row "kernel modules ($mod_count)" "$mod_bytes"
+	for dir in "$tree"/lib/modules/*/kernel/*/ "$tree"/lib/modules/*/kernel/drivers/*/; do
+		[ -d "$dir" ] || continue
+		case $dir in */kernel/drivers/) continue ;; esac
+		row "  ${dir#"$tree"/lib/modules/*/kernel/}" "$(find "$dir" -name '*.ko' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
+	done
+	while read -r f; do
+		row "  /${f#"$tree"/}" "$(size "$f")"
+	done < <(find "$tree" -path "$tree/lib/modules" -prune -o -type f -print | sort)
+fi
+
 [ -n "$md" ] || exit 0
 declare -A note=([/init]=", with libblkid" [/sbin/e2fsprogs]="; one multi-call binary" [/sbin/util-linux]="; one multi-call binary")
 mb() { awk -v n="$1" 'BEGIN { printf "%.2f MB", n / 1e6 }'; }
@@ -51,5 +73,7 @@ group() { echo "$1 B" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 		src=$(src_of "$f")
 		[ -z "$src" ] || echo "| \`$f\` (static${note[$f]:-}) | $(mb "$(size "$src")") |"
 	done
+	[ "$tools_bytes" = 0 ] ||
+		echo "| \`/usr/lib/lifeboat/tools.squashfs\` (the tools image, in the initramfs, mounted at boot) | $(mb "$tools_bytes"): $mod_count kernel modules ($(mb "$mod_bytes") unpacked) and the tools of \`# image: tools\` components |"
 } >"$md.tmp"
 mv "$md.tmp" "$md"

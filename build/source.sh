@@ -5,8 +5,12 @@
 #   build/source.sh unpack PIN DEST    fetch, verify, unpack into DEST
 #   build/source.sh pin NAME VERSION KIND LICENSE  (maintainers) write a pin
 # A pin (build/pins/NAME.pin) has lines "name", "version", "kind" (dsc = a
-# Debian source package, deb = a binary package that carries a source
-# tarball), "license" and one "file NAME SHA256" per downloaded file.
+# Debian source package, orig = a Debian source package whose debian.tar is
+# missing on the archive this machine reaches: its .dsc and upstream tarball
+# only, unpacked without Debian's patches; deb = a binary package, which carries
+# a source tarball (line "tarball PATH") or is itself what is used (no
+# tarball line: its files are unpacked)), "license" and one
+# "file NAME SHA256" per downloaded file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}
@@ -34,6 +38,13 @@ download() { # name version kind -> files into $dl
 		if [ "$kind" = dsc ]; then
 			apt-get "${APT_OPTS[@]}" -q source --download-only "$name=$version" >&2 ||
 				{ apt_opts refresh; apt-get "${APT_OPTS[@]}" -q source --download-only "$name=$version" >&2; }
+		elif [ "$kind" = orig ]; then
+			# apt fails on the missing debian.tar after fetching (and checking) the rest.
+			apt-get "${APT_OPTS[@]}" -q source --download-only "$name=$version" >&2 || true
+			ls ./*.orig.tar.* >/dev/null 2>&1 ||
+				{ apt_opts refresh; apt-get "${APT_OPTS[@]}" -q source --download-only "$name=$version" >&2 || true; }
+			rm -f ./*.debian.tar.*
+			ls ./*.orig.tar.* >/dev/null 2>&1
 		else
 			apt-get "${APT_OPTS[@]}" -q download "$name=$version" >&2 ||
 				{ apt_opts refresh; apt-get "${APT_OPTS[@]}" -q download "$name=$version" >&2; }
@@ -72,12 +83,21 @@ unpack() {
 		dsc=$(awk '$1 == "file" && $2 ~ /\.dsc$/ { print $2 }' "$pin")
 		# Signatures need the Debian keyring; the sha256 pins are our trust root.
 		dpkg-source --no-check -x "$dl/$dsc" "$dest" >/dev/null
+	elif [ "$kind" = orig ]; then
+		local orig
+		orig=$(awk '$1 == "file" && $2 ~ /\.orig\.tar\./ { print $2 }' "$pin")
+		mkdir -p "$dest"
+		tar -xf "$dl/$orig" -C "$dest" --strip-components=1
 	else
 		local deb tarball
 		deb=$(awk '$1 == "file" && $2 ~ /\.deb$/ { print $2 }' "$pin")
 		tarball=$(field tarball "$pin")
 		mkdir -p "$dest"
-		dpkg-deb --fsys-tarfile "$dl/$deb" | tar -xO "./$tarball" | tar -xJ -C "$dest" --strip-components=1
+		if [ -z "$tarball" ]; then
+			dpkg-deb -x "$dl/$deb" "$dest"
+		else
+			dpkg-deb --fsys-tarfile "$dl/$deb" | tar -xO "./$tarball" | tar -xJ -C "$dest" --strip-components=1
+		fi
 	fi
 }
 
@@ -90,11 +110,14 @@ pin() { # name version kind license
 		echo "kind $kind"
 		echo "license $license"
 		local f
-		if [ "$kind" = dsc ]; then
+		if [ "$kind" = dsc ] || [ "$kind" = orig ]; then
 			local v=${version#*:}
 			for f in "$dl/${name}_${v}.dsc"; do echo "file $(basename "$f") $(sha256sum <"$f" | cut -d' ' -f1)"; done
 			awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on { print $3 }' "$dl/${name}_${v}.dsc" |
-				while read -r f; do echo "file $f $(sha256sum <"$dl/$f" | cut -d' ' -f1)"; done
+				while read -r f; do
+					case $kind:$f in orig:*.debian.tar.*) continue ;; esac
+					echo "file $f $(sha256sum <"$dl/$f" | cut -d' ' -f1)"
+				done
 		else
 			f=$(ls "$dl/${name}_${version#*:}"_*.deb | head -1)
 			echo "file $(basename "$f") $(sha256sum <"$f" | cut -d' ' -f1)"

@@ -201,6 +201,21 @@ static int by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/*
+ * A customer disk's name: sd*, vd*, or an NVMe namespace (nvme0n1; not a
+ * multipath controller path nvme0c0n1). Loop devices (the tools image's),
+ * device-mapper and md devices are not disks.
+ */
+static bool is_disk_name(const char *name)
+{
+	unsigned ctrl, ns;
+	int end = 0;
+
+	if (!strncmp(name, "sd", 2) || !strncmp(name, "vd", 2))
+		return true;
+	return sscanf(name, "nvme%un%u%n", &ctrl, &ns, &end) == 2 && !name[end];
+}
+
 int disks_scan(const char *root, struct disk *disks, int max)
 {
 	char path[PATH_MAX];
@@ -214,7 +229,7 @@ int disks_scan(const char *root, struct disk *disks, int max)
 	if (!dir)
 		return 0;
 	while ((e = readdir(dir)) && n < max) {
-		if (strncmp(e->d_name, "sd", 2) && strncmp(e->d_name, "vd", 2))
+		if (!is_disk_name(e->d_name))
 			continue;
 		if (strlen(e->d_name) >= sizeof(disks[0].name))
 			continue;

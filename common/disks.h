@@ -39,7 +39,10 @@ struct disk {
 /* Slot of a virtio-scsi address "H:C:T:L": T when C == 0, L == 0, T < 8. */
 int disks_slot_from_hctl(const char *hctl);
 
-/* Every whole disk under ROOT/sys/block (sd*, vd*), sorted by name. */
+/*
+ * Every whole disk under ROOT/sys/block (sd*, vd*, nvme*n*), sorted by name;
+ * never a loop, dm or md device.
+ */
 int disks_scan(const char *root, struct disk *disks, int max);
 
 /*

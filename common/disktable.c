@@ -262,6 +262,14 @@ static const char *dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* Blanks between the MOUNTED column's text and the flags (the column is 12). */
+static int flags_pad(const struct disk_row *r)
+{
+	size_t len = strlen(dash(r->fs.mounted));
+
+	return len < 12 ? (int)(13 - len) : 1;
+}
+
 void disktable_format(FILE *out, const struct disk_row *rows, int n)
 {
 	char size[16], slot[16], name[40];
@@ -275,7 +283,7 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		(void)fprintf(out, "  no disks found\n");
 		return;
 	}
-	(void)fprintf(out, "  %-7s %-4s %6s  %-16s %-8s %-17s %-9s %-12s %s\n",
+	(void)fprintf(out, "  %-7s %-4s %6s  %-13s %-11s %-17s %-9s %-12s %s\n",
 		      "DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
 		      "MOUNTED", "FLAGS");
 	for (i = 0; i < n; i++) {
@@ -294,10 +302,17 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		copy_text(uuid, 9, dash(r->fs.uuid));
 		(void)fprintf(
 			out,
-			"  %-7s %-4s %6s  %-16.16s %-8.8s %-17.17s %-9s %-12s %s\n",
+			"  %-7s %-4s %6s  %-13.13s %-11.11s %-17.17s %-9s %s",
 			name, slot, size, r->is_part ? "" : dash(r->serial),
 			dash(r->fs.type), dash(r->fs.label), uuid,
-			dash(r->fs.mounted), r->flags);
+			dash(r->fs.mounted));
+		/* no trailing blanks: a row without flags fits 80 columns */
+		if (r->flags[0])
+			(void)fprintf(out, "%*s%s", flags_pad(r), "", r->flags);
+		(void)fputc('\n', out);
+		if (r->fs.note[0])
+			(void)fprintf(out, "%*s%.*s\n", DISKTABLE_NOTE_INDENT,
+				      "", DISKTABLE_NOTE_MAX, r->fs.note);
 	}
 }
 

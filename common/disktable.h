@@ -14,11 +14,17 @@
 /* Rows of one table: the disks and as many of their partitions as fit. */
 #define DISKTABLE_ROWS_MAX (MAX_DISKS * 4)
 
+/* A note is printed on a line of its own below its row, within 80 columns. */
+#define DISKTABLE_NOTE_INDENT 10
+#define DISKTABLE_NOTE_MAX (80 - DISKTABLE_NOTE_INDENT)
+
 struct disk_fs {
-	char type[16];
+	char type[24]; /* "linux_raid_member" whole */
 	char label[40];
 	char uuid[40];
 	char mounted[64];
+	/* what is stacked there (disknote.h); "" when nothing to say */
+	char note[DISKTABLE_NOTE_MAX + 1];
 };
 
 struct disk_row {
@@ -50,7 +56,10 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 /* The table as text; "no disks" when there are none. */
 void disktable_format(FILE *out, const struct disk_row *rows, int n);
 
-/* Filesystem type, label and UUID of ROOT/dev/NAME (disktable_blkid.c). */
+/*
+ * Filesystem type, label, UUID and note of ROOT/dev/NAME (disktable_blkid.c:
+ * libblkid, then disknote_make() over the device).
+ */
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 
 /*

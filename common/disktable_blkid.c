@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The one place /init uses libblkid; host unit tests link a fake instead. */
+#include "disknote.h"
 #include "disktable.h"
 #include "util.h"
 
 #include <blkid.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void value(blkid_probe pr, const char *name, char *buf, size_t len)
@@ -38,12 +40,33 @@ static char *no_fakeraid[] = { "adaptec_raid_member",
 			       "via_raid_member",
 			       NULL };
 
+/*
+ * The note, from the headers libblkid found: read through the fd it opened
+ * (read-only), at the offsets it reported.
+ */
+static void note(blkid_probe pr, const char *root, struct disk_fs *fs)
+{
+	char version[16], off[24];
+	int fd = blkid_probe_get_fd(pr);
+	struct ondisk d = { ondisk_fd_read, &fd };
+	struct disknote_in in = { version, -1, 0 };
+
+	value(pr, "VERSION", version, sizeof(version));
+	value(pr, "SBMAGIC_OFFSET", off, sizeof(off));
+	if (off[0])
+		in.sb_off = strtoll(off, NULL, 10);
+	if (!strcmp(fs->type, "crypto_LUKS"))
+		in.ram_kib = disknote_ram_kib(root);
+	if (fd >= 0)
+		disknote_make(fs, &d, &in);
+}
+
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 {
 	char path[PATH_MAX];
 	blkid_probe pr;
 
-	fs->type[0] = fs->label[0] = fs->uuid[0] = '\0';
+	memset(fs, 0, sizeof(*fs));
 	if (!path_fmt(path, sizeof(path), "%s/dev/%s", root, name))
 		return;
 	pr = blkid_new_probe_from_filename(path);
@@ -51,7 +74,8 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 		return;
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(
-		pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
+		pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+			    BLKID_SUBLKS_VERSION | BLKID_SUBLKS_MAGIC);
 	blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, no_fakeraid);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
@@ -61,6 +85,7 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 			value(pr, "PTTYPE", fs->type, sizeof(fs->type));
 		value(pr, "LABEL", fs->label, sizeof(fs->label));
 		value(pr, "UUID", fs->uuid, sizeof(fs->uuid));
+		note(pr, root, fs);
 	}
 	blkid_free_probe(pr);
 }

@@ -2,6 +2,7 @@
 #include "earlyfs.h"
 #include "log.h"
 #include "steps.h"
+#include "tools.h"
 #include "util.h"
 
 #include <errno.h>
@@ -88,6 +89,16 @@ static int step_options(struct lb_context *ctx)
 	return 0;
 }
 
+/*
+ * Early, so that the tools and modules in it are there for everything after
+ * (a module loads on demand from the first shell on). A failure is a warning
+ * and the prompt still comes.
+ */
+static int step_tools(struct lb_context *ctx)
+{
+	return tools_mount(ctx->root, ctx->ops);
+}
+
 static int step_hostname(struct lb_context *ctx)
 {
 	const char *name = ctx->opts.hostname;
@@ -125,6 +136,7 @@ const struct boot_step boot_steps[] = {
 	{ "console fds", step_stdio },
 	{ "boot log", step_logs },
 	{ "OOM protection", step_oom },
+	{ "tools image", step_tools },
 	{ "boot options", step_options },
 	{ "hostname", step_hostname },
 	{ "options file", step_options_file },

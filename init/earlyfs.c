@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define E_DIR(p, m)                                  \
@@ -22,6 +23,12 @@
 #define E_LINK(p, t)                                       \
 	{                                                  \
 		.kind = FS_SYMLINK, .path = p, .target = t \
+	}
+
+#define E_CHARDEV(p, m, maj, min)                                       \
+	{                                                               \
+		.kind = FS_CHARDEV, .path = p, .mode = m, .major = maj, \
+		.minor = min                                            \
 	}
 
 #define NOSUID_NODEV (MS_NOSUID | MS_NODEV)
@@ -53,6 +60,14 @@ const struct fs_entry earlyfs_table[] = {
 	E_LINK("/dev/stdin", "/proc/self/fd/0"),
 	E_LINK("/dev/stdout", "/proc/self/fd/1"),
 	E_LINK("/dev/stderr", "/proc/self/fd/2"),
+	/*
+	 * device-mapper's control node (misc 10:236) before its module: the
+	 * first open asks the kernel for char-major-10-236, which loads dm-mod
+	 * (lvm, cryptsetup and dmsetup open it); devtmpfs would only make it
+	 * once dm-mod is loaded.
+	 */
+	E_DIR("/dev/mapper", 0755),
+	E_CHARDEV("/dev/mapper/control", 0600, 10, 236),
 };
 const size_t earlyfs_count = ARRAY_SIZE(earlyfs_table);
 
@@ -134,6 +149,24 @@ static int apply_symlink(const char *path, const struct fs_entry *e)
 	return -1;
 }
 
+/* A character device node, unless one with that number is there already. */
+static int apply_chardev(const char *path, const struct fs_entry *e,
+			 const struct sys_ops *ops)
+{
+	dev_t dev = makedev(e->major, e->minor);
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == dev)
+		return 0;
+	if (ops->mknod(path, S_IFCHR | e->mode, dev) < 0) {
+		lb_warn("cannot make %s (%u:%u): %s", e->path, e->major,
+			e->minor, strerror(errno));
+		return -1;
+	}
+	lb_info("made %s (%u:%u)", e->path, e->major, e->minor);
+	return 0;
+}
+
 int earlyfs_apply(const char *root, const struct fs_entry *table, size_t n,
 		  const struct sys_ops *ops)
 {
@@ -158,6 +191,9 @@ int earlyfs_apply(const char *root, const struct fs_entry *table, size_t n,
 			break;
 		case FS_SYMLINK:
 			rc = apply_symlink(path, e);
+			break;
+		case FS_CHARDEV:
+			rc = apply_chardev(path, e, ops);
 			break;
 		}
 		if (rc < 0)

@@ -1,6 +1,7 @@
 /*
  * The root filesystem /init sets up before anything else runs, declared as
- * data (u-root libinit style): directories, mounts and symlinks, applied in
+ * data (u-root libinit style): directories, mounts, symlinks and device
+ * nodes devtmpfs does not make until a module is loaded, applied in
  * order and logged as they happen. Paths are relative to a root prefix and
  * mounts go through struct sys_ops, so the unit tests apply the table to a
  * temp dir.
@@ -14,7 +15,7 @@
 
 #include "sysops.h"
 
-enum fs_kind { FS_DIR, FS_MOUNT, FS_SYMLINK };
+enum fs_kind { FS_DIR, FS_MOUNT, FS_SYMLINK, FS_CHARDEV };
 
 struct fs_entry {
 	enum fs_kind kind;
@@ -24,6 +25,7 @@ struct fs_entry {
 	unsigned long flags; /* FS_MOUNT: MS_* */
 	const char *data; /* FS_MOUNT: options */
 	const char *target; /* FS_SYMLINK: what it points to */
+	unsigned int major, minor; /* FS_CHARDEV (mode: its permissions) */
 };
 
 extern const struct fs_entry earlyfs_table[];

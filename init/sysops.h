@@ -8,6 +8,7 @@
 #define LB_SYSOPS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct sys_ops {
 	int (*mount)(const char *source, const char *target, const char *fstype,
@@ -15,6 +16,12 @@ struct sys_ops {
 	int (*umount2)(const char *target, int flags);
 	int (*swapoff)(const char *path);
 	int (*sethostname)(const char *name, size_t len);
+	int (*mknod)(const char *path, mode_t mode, dev_t dev);
+	/*
+	 * FILE on a free loop device, read-only, cleared when its last user
+	 * goes: the device's path into dev, and an open fd on it (-1/errno).
+	 */
+	int (*loop_attach)(const char *file, char *dev, size_t size);
 };
 
 extern const struct sys_ops sys_real;

@@ -43,25 +43,21 @@ clamp_up "$STAGE/etc/mke2fs.conf"
 
 # Each name must run its own program, with argv[0] as given: mkfs.ext3 takes
 # the filesystem type and e2label its job from it.
-t=$BUILD/check
-rm -rf "$t"
-mkdir -p "$t"
-img=$t/fs.img
-run() { "$STAGE/sbin/$1" "${@:2}" >"$t/out" 2>&1 || die "$* failed: $(cat "$t/out")"; }
-expect() { grep -q -- "$1" "$t/out" || die "$2 printed no '$1': $(cat "$t/out")"; }
-run e2fsck -V && expect "^e2fsck 1\." "e2fsck -V"
-run fsck.ext4 -V && expect "^e2fsck 1\." "fsck.ext4 -V"
-run mke2fs -V && expect "^mke2fs 1\." "mke2fs -V"
-run debugfs -V && expect "^debugfs 1\." "debugfs -V"
-run dumpe2fs -V && expect "^dumpe2fs 1\." "dumpe2fs -V"
+smoke_dir
+img=$CHECK/fs.img
+smoke_run e2fsck -V && smoke_expect "^e2fsck 1\." "e2fsck -V"
+smoke_run fsck.ext4 -V && smoke_expect "^e2fsck 1\." "fsck.ext4 -V"
+smoke_run mke2fs -V && smoke_expect "^mke2fs 1\." "mke2fs -V"
+smoke_run debugfs -V && smoke_expect "^debugfs 1\." "debugfs -V"
+smoke_run dumpe2fs -V && smoke_expect "^dumpe2fs 1\." "dumpe2fs -V"
 truncate -s 8M "$img"
-MKE2FS_CONFIG=$STAGE/etc/mke2fs.conf run mkfs.ext3 -q -F -L lifeboat "$img" 4M
-run dumpe2fs -h "$img" && expect "has_journal" "dumpe2fs -h of a new ext3 (mkfs.ext3)"
-! grep -q extent "$t/out" || die "mkfs.ext3 made an ext4 filesystem (argv[0] lost?): $(cat "$t/out")"
-run e2label "$img" && expect "^lifeboat\$" "e2label"
-run tune2fs -L rescue "$img" && expect "^tune2fs 1\." "tune2fs -L"
-run fsck.ext4 -fn "$img" && expect "^rescue: " "fsck.ext4 -fn"
-run resize2fs "$img" && expect "is now 8192 (1k) blocks long" "resize2fs"
-run debugfs -R stats "$img" && expect "Block count: *8192" "debugfs -R stats"
-rm -rf "$t"
+MKE2FS_CONFIG=$STAGE/etc/mke2fs.conf smoke_run mkfs.ext3 -q -F -L lifeboat "$img" 4M
+smoke_run dumpe2fs -h "$img" && smoke_expect "has_journal" "dumpe2fs -h of a new ext3 (mkfs.ext3)"
+! grep -q extent "$CHECK/out" || die "mkfs.ext3 made an ext4 filesystem (argv[0] lost?): $(cat "$CHECK/out")"
+smoke_run e2label "$img" && smoke_expect "^lifeboat\$" "e2label"
+smoke_run tune2fs -L rescue "$img" && smoke_expect "^tune2fs 1\." "tune2fs -L"
+smoke_run fsck.ext4 -fn "$img" && smoke_expect "^rescue: " "fsck.ext4 -fn"
+smoke_run resize2fs "$img" && smoke_expect "is now 8192 (1k) blocks long" "resize2fs"
+smoke_run debugfs -R stats "$img" && smoke_expect "Block count: *8192" "debugfs -R stats"
+rm -rf "$CHECK"
 msg "installed sbin/e2fsprogs=$(stat -c %s "$STAGE/sbin/e2fsprogs")"

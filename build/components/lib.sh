@@ -7,7 +7,10 @@
 #   (-Os plus path-prefix maps), SOURCE_DATE_EPOCH (exported),
 #   msg/die, needed NAME, copy_src (sets TREE), run_logged LOG WHAT CMD...,
 #   comp_configure ARGS..., comp_make ARGS..., comp_install ARGS...,
-#   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...
+#   install_bin FILE DEST, install_link TARGET LINKPATH, clamp PATH...,
+#   CXX_GLIBC and check_no_nss FILE (C++ tools, see there),
+#   smoke_dir, smoke_run PROG ARGS..., smoke_expect REGEX WHAT (smoke tests),
+#   NO_AUTOTOOLS (make variables for stale autotools stamps)
 # Every step logs to its own file in BUILD (configure.log, build.log,
 # install.log, ...); a failed step prints the log's tail and names the component.
 # Environment: LIFEBOAT_NO_CCACHE=1 (or CCACHE_DISABLE=1) builds without ccache.
@@ -52,6 +55,36 @@ fi
 # No build directory in __FILE__ strings or debug info (binaries are stripped anyway).
 # shellcheck disable=SC2034
 CFLAGS_COMMON="-Os -ffile-prefix-map=$BUILD=. -ffile-prefix-map=$SRC=."
+
+# C++: Debian's musl-gcc has no C++ library, so a C++ tool (gdisk,
+# ddrescue) is linked static against glibc. That is sound only while it uses
+# no NSS (getpwnam, getaddrinfo, ...: static glibc would dlopen the rescued
+# system's libnss_*.so) and loads nothing else at run time (setlocale and
+# iconv_open load gconv modules and locales; in the "C" locale, which a
+# program that never calls setlocale keeps, glibc converts with built-in
+# code). libc.a's static dlopen support is linked in anyway (libstdc++'s
+# locale code refers to setlocale), so check_no_nss FILE OBJ... checks that
+# the unstripped FILE holds no NSS code and that the program's own objects
+# OBJ call none of these entry points.
+# shellcheck disable=SC2034
+if [ "${CC#ccache }" != "$CC" ]; then CXX_GLIBC="ccache g++"; else CXX_GLIBC=g++; fi
+check_no_nss() {
+	local file=$1 nss calls
+	shift
+	nss=$(nm "$file" | awk '{ print $NF }' | grep -E '^_{0,2}nss_|^_nss_' | sort -u | tr '\n' ' ') || true
+	[ -z "$nss" ] || die "$(basename "$file") holds glibc's NSS code: $nss"
+	calls=$(nm -u "$@" | awk 'NF == 2 { print $2 }' | grep -E \
+		'^(getpw|getgr|getsp|gethostby|getaddrinfo|getnameinfo|getservby|getprotoby|getnetby|initgroups|getlogin|dlopen|setlocale|newlocale|iconv_open|catopen|bindtextdomain|_ZNSt6locale6global|_ZNSt6localeC[12]EPKc)' |
+		sort -u | tr '\n' ' ') || true
+	[ -z "$calls" ] || die "$(basename "$file")'s code calls what makes static glibc load libraries at run time: $calls"
+	msg "$(basename "$file"): static glibc, no NSS, no run-time loading"
+}
+# NO_AUTOTOOLS: make variables for a tree whose Debian patches left the
+# autotools stamps stale (configure.ac newer than configure): without them make
+# reruns aclocal/automake, which are missing or of another version (BUILD-NOTES
+# section 8). Usage: comp_make "${NO_AUTOTOOLS[@]}" ...
+# shellcheck disable=SC2034
+NO_AUTOTOOLS=(ACLOCAL=true AUTOMAKE=true AUTOCONF=true AUTOHEADER=true MAKEINFO=true)
 
 # needed NAME: the build directory of component NAME, which this recipe's
 # `# needs:` header must name (all.sh builds it first).
@@ -166,13 +199,19 @@ link_line() {
 # of a package, so that the package's libraries and musl are in the image once.
 # SPEC is DIR:PROG[:ALIAS...]: PROG was linked in DIR (relative object and library
 # paths are relative to it) by the command link_line finds in LOG. Each
-# program's own objects become one object with main renamed PROG_main and all
+# program's own objects become one object with main renamed ID_main (ID is PROG
+# with every character a C name cannot hold made _: mkfs.xfs is mkfs_xfs) and all
 # else local, so programs defining the same names cannot clash; then
 # multicall.c (dispatching on argv[0]: PROG and each ALIAS, see there) is
-# linked with all of them and the union of their libraries, once.
+# linked with all of them and the union of their libraries (and -L paths), once.
+# MULTICALL_SHARED: names (space-separated) that the programs define alike and
+# a shared library calls back (xfsprogs' libxlog: xlog_recover_do_trans); the
+# first program defining one keeps it global, in the others it is local.
+# MULTICALL_CC (default CC) compiles multicall.c and links: "$CXX_GLIBC" for
+# C++ programs (gdisk.sh).
 multicall_link() {
-	local out=$1 log=$2 name mc spec dir prog tok line globals
-	local -a rest toks objs libs=() progobjs=()
+	local out=$1 log=$2 name mc spec dir prog id tok line globals want cc=${MULTICALL_CC:-$CC}
+	local -a rest toks objs keep libs=() ldirs=() progobjs=()
 	local -A seen=()
 	shift 2
 	name=$(basename "$out")
@@ -183,6 +222,7 @@ multicall_link() {
 		IFS=: read -ra rest <<<"$spec"
 		dir=${rest[0]} prog=${rest[1]}
 		if [ -z "$prog" ] || [ ! -d "$dir" ]; then die "multicall_link: bad spec $spec"; fi
+		id=${prog//[^A-Za-z0-9_]/_}
 		line=$(link_line "$log" "$prog") || exit 1
 		objs=()
 		read -ra toks <<<"$line"
@@ -197,26 +237,77 @@ multicall_link() {
 			*.a) [ -f "$tok" ] || die "$prog's library $tok is missing"
 				tok=$(realpath "$tok") ;;&
 			*.a | -l*) [ -n "${seen[$tok]:-}" ] || { seen[$tok]=1; libs+=("$tok"); } ;;
+			-L/*) [ -n "${seen[$tok]:-}" ] || { seen[$tok]=1; ldirs+=("$tok"); } ;;
+			-L*) tok=-L$(realpath -m "$dir/${tok#-L}")
+				[ -n "${seen[$tok]:-}" ] || { seen[$tok]=1; ldirs+=("$tok"); } ;;
 			esac
 		done
 		[ ${#objs[@]} -gt 0 ] || die "no objects in the command linking $prog: $line"
-		ld -r -o "$mc/$prog.o" "${objs[@]}"
-		globals=$(nm -g --defined-only "$mc/$prog.o" | awk 'NF == 3 { print $3 }')
+		# C++: COMDAT groups become plain sections, each program keeping its own
+		# copy (made local below), so the final link discards none of them.
+		ld -r --force-group-allocation -o "$mc/$id.o" "${objs[@]}"
+		globals=$(nm -g --defined-only "$mc/$id.o" | awk 'NF == 3 { print $3 }')
 		grep -qx main <<<"$globals" || die "$prog's objects define no main: ${objs[*]}"
-		! grep -qx "${prog}_main" <<<"$globals" || die "$prog's objects already define ${prog}_main"
-		objcopy --redefine-sym "main=${prog}_main" --keep-global-symbol="${prog}_main" "$mc/$prog.o"
-		globals=$(nm -g --defined-only "$mc/$prog.o" | awk 'NF == 3 { print $3 }')
-		[ "$globals" = "${prog}_main" ] || die "$mc/$prog.o still exports more than ${prog}_main: $globals"
-		progobjs+=("$mc/$prog.o")
-		echo "MULTICALL_PROG($prog)" >>"$mc/multicall_progs.h"
-		for tok in "${rest[@]:1}"; do echo "MULTICALL_ALIAS(\"$tok\", $prog)" >>"$mc/multicall_progs.h"; done
+		! grep -qx "${id}_main" <<<"$globals" || die "$prog's objects already define ${id}_main"
+		keep=("--keep-global-symbol=${id}_main")
+		want=${id}_main
+		for tok in ${MULTICALL_SHARED:-}; do
+			if grep -qx "$tok" <<<"$globals" && [ -z "${seen[sym:$tok]:-}" ]; then
+				seen[sym:$tok]=$prog
+				keep+=("--keep-global-symbol=$tok")
+				want+=$'\n'$tok
+			fi
+		done
+		objcopy --redefine-sym "main=${id}_main" "${keep[@]}" "$mc/$id.o"
+		globals=$(nm -g --defined-only "$mc/$id.o" | awk 'NF == 3 { print $3 }')
+		[ "$(sort <<<"$globals")" = "$(sort <<<"$want")" ] || die "$mc/$id.o exports more or less than ${want//$'\n'/ }: $globals"
+		progobjs+=("$mc/$id.o")
+		echo "MULTICALL_PROG($id)" >>"$mc/multicall_progs.h"
+		for tok in "${rest[@]:1}"; do echo "MULTICALL_ALIAS(\"$tok\", $id)" >>"$mc/multicall_progs.h"; done
 		msg "multicall: $prog from ${#objs[@]} objects"
 	done
 	# shellcheck disable=SC2086 # CC and CFLAGS_COMMON are lists of words
-	$CC $CFLAGS_COMMON -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
+	$cc $CFLAGS_COMMON -x c -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
 		-c "$COMP_DIR/multicall.c" -o "$mc/multicall.o"
-	$CC -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" \
+	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" "${ldirs[@]}" \
 		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
-	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename | tr '\n' ' ')"
+	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename -- | tr '\n' ' ')"
+}
+
+# A recipe's smoke test of what it installed: smoke_dir makes CHECK (BUILD/check)
+# a fresh scratch directory; smoke_run PROG ARG... runs PROG (a name installed
+# in STAGE/sbin or STAGE/bin, or an absolute path) with its output in CHECK/out
+# and dies with that output if it fails; smoke_expect PATTERN WHAT dies unless
+# CHECK/out has a line matching PATTERN (grep) and says WHAT printed none.
+smoke_dir() {
+	CHECK=$BUILD/check
+	rm -rf "$CHECK"
+	mkdir -p "$CHECK"
+}
+smoke_run() {
+	local p=$1
+	case $p in
+	/*) ;;
+	*) if [ -x "$STAGE/sbin/$p" ]; then p=$STAGE/sbin/$p; elif [ -x "$STAGE/bin/$p" ]; then p=$STAGE/bin/$p; else
+		die "smoke test: $p is not installed in $STAGE/sbin or $STAGE/bin"
+	fi ;;
+	esac
+	"$p" "${@:2}" >"$CHECK/out" 2>&1 || die "$* failed: $(cat "$CHECK/out")"
+}
+smoke_expect() { grep -q -- "$1" "$CHECK/out" || die "$2 printed no '$1': $(cat "$CHECK/out")"; }
+
+# prefix_lib LIB SYMBOL HEADER...: BUILD/prefix becomes lib/LIB (a static
+# library other recipes link) and include/HEADER...; dies unless LIB defines
+# SYMBOL.
+prefix_lib() {
+	local lib=$1 sym=$2 prefix=$BUILD/prefix name
+	name=$(basename "$1")
+	shift 2
+	rm -rf "$prefix"
+	mkdir -p "$prefix/lib" "$prefix/include"
+	cp "$lib" "$prefix/lib/"
+	cp "$@" "$prefix/include/"
+	nm "$prefix/lib/$name" | grep " T $sym\$" >/dev/null || die "$name defines no $sym"
+	msg "built prefix/lib/$name=$(stat -c %s "$prefix/lib/$name")"
 }

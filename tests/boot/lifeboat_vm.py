@@ -53,12 +53,21 @@ def pause(seconds):
 
 
 def free_port():
-    """A free TCP port on the host's loopback (for hostfwd and socket NICs)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A free TCP port on the host's loopback (for hostfwd and socket NICs).
+    Under pytest-xdist (make boot runs two workers) each worker takes ports of
+    its own residue, so that two workers never pick the same free port before
+    either QEMU binds it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    for _ in range(1000):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        if port % count == index % count:
+            return port
+    raise RuntimeError("no free port of this worker's residue on 127.0.0.1")
 
 
 class Disk(qemu_args.Disk):

@@ -2,8 +2,10 @@
 import os
 import random
 import re
+import shutil
 import subprocess
 
+import pytest
 
 from lifeboat_vm import ISO, Disk, make_disk, sha256
 
@@ -164,7 +166,14 @@ def test_readonly_option(vm_factory, tmp_path):
 def test_readonly_disk_lifeboat_mount_rw_says_it_cannot(vm_factory, tmp_path):
     disk = make_disk(str(tmp_path / "sda.img"), 16)
     subprocess.run(["mkfs.ext4", "-q", "-F", disk], check=True)
-    vm = vm_factory(boot="kernel", disks=[Disk(disk, 0)], append="readonly", nic=None).up()
+    # sdb: GPT, one partition holding ext4
+    parted = make_disk(str(tmp_path / "sdb.img"), 16)
+    subprocess.run(["sfdisk", "-q", parted], input="label: gpt\nstart=2048, size=16384\n",
+                   text=True, check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "offset=%d" % (2048 * 512), parted, "8M"],
+                   check=True)
+    vm = vm_factory(boot="kernel", disks=[Disk(disk, 0), Disk(parted, 1)], append="readonly",
+                    nic=None).up()
     out, rc = vm.run("lifeboat mount sda --rw")
     mounts = vm.ok("cat /proc/mounts")
     # README: exit 1 when the job fails (cannot mount); the user must learn
@@ -172,6 +181,16 @@ def test_readonly_disk_lifeboat_mount_rw_says_it_cannot(vm_factory, tmp_path):
     assert "mounted read-write" not in out, (out, mounts)
     assert rc == 1, out
     assert "read-only" in out, out
+    # how to lift it, for the disk and for what is stacked on it
+    for howto in ("blockdev --setrw /dev/sda", "mdadm --readwrite /dev/mdN",
+                  "vgchange -an VG, then vgchange -ay VG",
+                  "cryptsetup close NAME, then cryptsetup open DEVICE NAME"):
+        assert howto in out, out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    # a partition is read-only while its disk is: the disk is named
+    out, rc = vm.run("lifeboat mount sdb1 --rw")
+    assert rc == 1, out
+    assert "To write: blockdev --setrw /dev/sdb (the disk sdb1 is on)" in out, out
     assert not re.search(r"^/dev/sda /media/sda \S+ rw[,\s]", mounts, re.M), mounts
     assert vm.poweroff() == 0
 
@@ -196,3 +215,113 @@ def test_banner_table_probed_once_then_live_after_exit(vm_factory, tmp_path):
     vm.wait_boot_prompt()
     vm.ok("umount /media/sda")
     assert vm.poweroff() == 0
+
+
+# Issue 15: what is stacked on a disk, as the host's Debian tools made it,
+# shown by the table and left as it was (nothing activated, opened or written).
+LAYERED_TOOLS = ("losetup", "pvcreate", "vgcreate", "lvcreate", "cryptsetup", "mkfs.xfs",
+                 "mkfs.btrfs", "mkfs.vfat", "mkswap", "blkid")
+LUKS2_ARGON2_MIB = 256
+
+
+def host(*cmd):
+    env = dict(os.environ, LVM_SUPPRESS_FD_WARNINGS="1")
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def make_lvm_pv(path, vg):
+    """A PV and its VG (with an LV, not activated: the host has no
+    device-mapper) made by Debian's lvm2 on a loop device (BUILD-NOTES 9)."""
+    loop = host("losetup", "-f", "--show", path).strip()
+    try:
+        host("pvcreate", "-q", loop)
+        host("vgcreate", "-q", vg, loop)
+        host("lvcreate", "-q", "--driverloaded", "n", "-an", "-Zn", "-L", "8M", "-n", "root", vg)
+    finally:
+        host("losetup", "-d", loop)
+
+
+def layered_disks(tmp_path):
+    for tool in LAYERED_TOOLS:
+        if shutil.which(tool) is None:
+            pytest.skip("%s not found (apt-get install lvm2 cryptsetup xfsprogs btrfs-progs "
+                        "dosfstools util-linux)" % tool)
+    if os.geteuid() != 0:
+        pytest.skip("making an LVM PV needs a loop device: run as root")
+    img = lambda name, mib: make_disk(str(tmp_path / name), mib)  # noqa: E731
+    lvm, luks1, luks2 = img("lvm.img", 32), img("luks1.img", 20), img("luks2.img", 20)
+    xfs, btrfs, fat, swap = img("xfs.img", 320), img("btrfs.img", 128), img("fat.img", 33), img("swap.img", 8)
+    make_lvm_pv(lvm, "vg15")
+    key = str(tmp_path / "key")
+    with open(key, "w") as f:
+        f.write("rescue-passphrase")
+    host("cryptsetup", "luksFormat", "-q", "--type", "luks1", "--iter-time", "10",
+         "--key-file", key, luks1)
+    # a fixed argon2id memory cost, so that a small VM is short of it
+    host("cryptsetup", "luksFormat", "-q", "--type", "luks2", "--pbkdf", "argon2id",
+         "--pbkdf-memory", str(LUKS2_ARGON2_MIB * 1024), "--pbkdf-force-iterations", "4",
+         "--label", "cust2", "--key-file", key, luks2)
+    host("mkfs.xfs", "-q", "-L", "xfsroot", xfs)
+    host("mkfs.btrfs", "-q", "-L", "btrdata", btrfs)
+    host("mkfs.vfat", "-n", "ESP", fat)
+    host("mkswap", "-L", "swap0", swap)
+    return [lvm, luks1, luks2, xfs, btrfs, fat, swap]
+
+
+def uuid8(path):
+    return host("blkid", "-p", "-s", "UUID", "-o", "value", path).strip()[:8]
+
+
+def row(table, disk):
+    """The row of disk and its note line ("" when none)."""
+    lines = table.splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*%s\s" % disk, line):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            return line, (nxt.strip() if nxt.startswith(" " * 10) else "")
+    raise AssertionError("no row for %s:\n%s" % (disk, table))
+
+
+def test_layered_disks_shown_and_untouched(vm_factory, tmp_path):
+    """LVM2 PV with its VG, LUKS1 and LUKS2 with their versions (and on a
+    VM short of RAM, what argon2id needs to open it), XFS, btrfs, FAT and
+    swap with label and UUID; two boots only looked, every disk is
+    byte-identical after them."""
+    paths = layered_disks(tmp_path)
+    before = [sha256(p) for p in paths]
+    disks = [Disk(p, slot) for slot, p in enumerate(paths)]
+    # 256 MiB: MemTotal is under what a 256 MiB argon2id needs with the rest
+    vm = vm_factory(boot="kernel", disks=disks, mem=256, nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect(r"sdc +2 [^\n]*crypto_LUKS +cust2 [^\n]*\n +LUKS2 argon2id needs \d+ MiB of RAM "
+              r"to open; this VM has \d+ MiB", 30)
+    vm.wait_boot_prompt()
+    table = vm.ok("lifeboat disks")
+    for line in table.splitlines():
+        assert len(line) <= 80 or re.match(r"^\s*(sd[a-g]|DISK)\s", line), (line, table)
+    line, note = row(table, "sda")
+    assert re.search(r"\sLVM2_member\s+vg15\s+%s\s" % uuid8(paths[0]), line), table
+    assert note == "LVM2 PV of VG vg15", table
+    line, note = row(table, "sdb")
+    assert re.search(r"\scrypto_LUKS\s+-\s+%s\s" % uuid8(paths[1]), line), table
+    assert note == "LUKS1", table
+    line, note = row(table, "sdc")
+    assert re.search(r"\scrypto_LUKS\s+cust2\s+%s\s" % uuid8(paths[2]), line), table
+    mem = int(vm.ok("sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo")) // 1024
+    assert note == "LUKS2 argon2id needs %d MiB of RAM to open; this VM has %d MiB" % (
+        LUKS2_ARGON2_MIB + 48, mem), table
+    for disk, slot, fs, label in (("sdd", 3, "xfs", "xfsroot"), ("sde", 4, "btrfs", "btrdata"),
+                                  ("sdf", 5, "vfat", "ESP"), ("sdg", 6, "swap", "swap0")):
+        line, note = row(table, disk)
+        assert re.search(r"\s%s\s+%s\s+%s\s" % (fs, label, uuid8(paths[slot])), line), table
+        assert note == "", table
+    # nothing was activated, assembled or opened
+    assert vm.ok("ls /sys/block | cat").split() == ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg"]
+    assert vm.poweroff() == 0
+
+    # enough RAM: the volume's cost, no warning
+    vm = vm_factory(boot="kernel", disks=disks, mem=512, nic=None).up()
+    line, note = row(vm.ok("lifeboat disks"), "sdc")
+    assert note == "LUKS2, argon2id with %d MiB" % LUKS2_ARGON2_MIB, line + "\n" + note
+    assert vm.poweroff() == 0
+    assert [sha256(p) for p in paths] == before

@@ -6,9 +6,13 @@
 #define LB_FAKEOPS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "sysops.h"
 
@@ -20,6 +24,8 @@ static struct {
 	const char *fail_remount[8]; /* ... whose remount-ro fails */
 	const char *fail_mount; /* fstype whose mount gives EPERM */
 	int umount_busy_times; /* fail_umount targets stay busy this often */
+	int fail_loop; /* loop_attach fails with ENXIO */
+	unsigned long mount_flags; /* of the last mount */
 	char hostname[65];
 } fake;
 
@@ -71,6 +77,7 @@ static int fake_mount(const char *source, const char *target,
 		errno = EPERM;
 		return -1;
 	}
+	fake.mount_flags = flags;
 	fake_record("mount %s %s", fstype, fake_rel(target));
 	fake_record(" [%s]%s\n", data ? (const char *)data : "", "");
 	return 0;
@@ -110,11 +117,35 @@ static int fake_sethostname(const char *name, size_t len)
 	return 0;
 }
 
+static int fake_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%c %u:%u", S_ISCHR(mode) ? 'c' : '?',
+		 major(dev), minor(dev));
+	fake_record("mknod %s %s\n", fake_rel(path), num);
+	return 0;
+}
+
+static int fake_loop_attach(const char *file, char *dev, size_t size)
+{
+	fake_record("loop %s%s\n", fake_rel(file),
+		    fake.fail_loop ? " FAIL" : "");
+	if (fake.fail_loop) {
+		errno = ENXIO;
+		return -1;
+	}
+	snprintf(dev, size, "/dev/loop0");
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 static const struct sys_ops fake_ops = {
 	.mount = fake_mount,
 	.umount2 = fake_umount2,
 	.swapoff = fake_swapoff,
 	.sethostname = fake_sethostname,
+	.mknod = fake_mknod,
+	.loop_attach = fake_loop_attach,
 };
 
 #endif

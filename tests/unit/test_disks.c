@@ -59,6 +59,33 @@ static void scsi_disk(const char *root, const char *name, const char *hctl,
 	link_to(root, p, t);
 }
 
+/* NVMe namespaces are disks; the tools image's loop, dm and md are not. */
+static void test_scan_nvme(void)
+{
+	char buf[PATH_MAX];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS];
+	int n;
+
+	fakeroot_write(root, "/sys/block/nvme0n1/size", "4096\n");
+	fakeroot_write(root, "/sys/block/nvme0n1/nvme0n1p1/partition", "1\n");
+	link_to(root, "/sys/block/nvme0n1/device", "../../nvme0");
+	fakeroot_write(root, "/sys/block/nvme0c0n1/size", "4096\n");
+	fakeroot_write(root, "/sys/block/loop0/size", "8000\n");
+	fakeroot_write(root, "/sys/block/dm-0/size", "8000\n");
+	fakeroot_write(root, "/sys/block/md0/size", "8000\n");
+	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
+	n = disks_scan(root, d, MAX_DISKS);
+	CHECK_INT(n, 2);
+	CHECK_STR(d[0].name, "sda");
+	CHECK_STR(d[1].name, "nvme0n1");
+	CHECK_INT(d[1].bytes, 4096 * 512ULL);
+	CHECK_INT(d[1].slot, -1);
+	CHECK_INT(d[1].nparts, 1);
+	CHECK_STR(d[1].parts[0], "nvme0n1p1");
+	fakeroot_free(root);
+}
+
 static void test_slot_from_hctl(void)
 {
 	CHECK_INT(disks_slot_from_hctl("0:0:3:0"), 3);
@@ -245,6 +272,7 @@ int main(void)
 {
 	test_slot_from_hctl();
 	test_scan();
+	test_scan_nvme();
 	test_pending();
 	return check_done();
 }

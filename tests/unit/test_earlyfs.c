@@ -52,12 +52,13 @@ static void test_table_builds_the_tree(void)
 			    "[gid=5,mode=620,ptmxmode=0666]\n"
 			    "mount tmpfs /dev/shm [mode=1777]\n"
 			    "mount tmpfs /run [mode=0755]\n"
-			    "mount tmpfs /tmp [mode=1777]\n");
+			    "mount tmpfs /tmp [mode=1777]\n"
+			    "mknod /dev/mapper/control c 10:236\n");
 
 	static const char *const dirs[] = {
 		"/proc",    "/sys",  "/dev", "/dev/pts",
 		"/dev/shm", "/run",  "/tmp", "/run/lifeboat",
-		"/media",   "/root", "/var"
+		"/media",   "/root", "/var", "/dev/mapper"
 	};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		CHECK(S_ISDIR(mode_of(root, dirs[i])));
@@ -123,6 +124,8 @@ static void test_boot_steps(void)
 		       "console=ttyS0 hostname=unit-test sshd\n");
 	fakeroot_write(root, "/proc/self/oom_score_adj", "0\n");
 	fakeroot_write(root, "/dev/kmsg", "");
+	fakeroot_write(root, "/usr/lib/lifeboat/tools.squashfs", "");
+	fakeroot_mkdir(root, "/usr/lib/lifeboat/tools");
 	/* the background helpers of the network and SSH steps: harmless */
 	fakeroot_write(root, "/usr/libexec/lifeboat/net-up", "#!/bin/sh\n");
 	fakeroot_write(root, "/usr/libexec/lifeboat/ssh-boot", "#!/bin/sh\n");

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# pin: nettle
+# image: tools
+# Static musl libnettle (no hogweed: no GMP) for cryptsetup's crypto backend:
+# a library only, nothing installed into the image.
+#   build/components/nettle.sh SRC BUILD STAGE
+# Provides BUILD/prefix/lib/libnettle.a, BUILD/prefix/include/nettle/*.h and
+# BUILD/prefix/lib/pkgconfig/nettle.pc (prefix= points at BUILD/prefix).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh" nettle "$@"
+
+prefix=$BUILD/prefix
+copy_src
+comp_configure --host=x86_64-linux-musl --prefix="$prefix" --libdir="$prefix/lib" \
+	--disable-shared --enable-static --disable-public-key --disable-openssl --disable-documentation \
+	--enable-x86-aesni --enable-x86-sha-ni --enable-fat
+comp_make libnettle.a
+rm -rf "$prefix"
+comp_install install-static install-headers install-pkgconfig
+for f in lib/libnettle.a include/nettle/sha2.h include/nettle/pbkdf2.h lib/pkgconfig/nettle.pc; do
+	[ -r "$prefix/$f" ] || die "missing $prefix/$f"
+done
+msg "built prefix/lib/libnettle.a=$(stat -c %s "$prefix/lib/libnettle.a")"
