@@ -146,6 +146,11 @@ def make_xfs(path):
                 f.write("%s ---644 0 0 %s\n" % (name, os.path.join(src, name)))
             f.write("$\n")
         run(["mkfs.xfs", "-q", "-f", "-L", XFS["label"], "-p", proto, path])
+    # Mounted once, as every installed system's root has been: the first mount
+    # writes the superblock (mkfs leaves the quota inodes 0, the kernel makes
+    # them NULLFSINO), even a read-only one in the guest's 6.1 kernel.
+    with LoopMount(path):
+        pass
 
 
 def make_btrfs(path):
