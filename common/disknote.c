@@ -49,10 +49,11 @@ static void md_note(struct disk_fs *fs, const struct ondisk *d, int64_t off)
 	if (off >= 0 && !md_superblock(d, (uint64_t)off, &md))
 		level = md_level_name(md.level);
 	if (level)
-		say(fs, "md %s member of %u, array %s", level, md.raid_disks,
-		    fs->label[0] ? fs->label : "?");
+		say(fs, "linux_raid_member: md %s of %u, array %s", level,
+		    md.raid_disks, fs->label[0] ? fs->label : "?");
 	else
-		say(fs, "md member, array %s", fs->label[0] ? fs->label : "?");
+		say(fs, "linux_raid_member: md array %s",
+		    fs->label[0] ? fs->label : "?");
 }
 
 static void luks_note(struct disk_fs *fs, const struct ondisk *d,

@@ -221,11 +221,11 @@ static void test_notes(void)
 	strcpy(fs.type, "linux_raid_member");
 	strcpy(fs.label, "host:root");
 	disknote_make(&fs, &d, &in);
-	CHECK_STR(fs.note, "md member, array host:root");
+	CHECK_STR(fs.note, "linux_raid_member: md array host:root");
 	fake_md1(disk, 4096, 10, 4);
 	in.sb_off = 4096;
 	disknote_make(&fs, &d, &in);
-	CHECK_STR(fs.note, "md raid10 member of 4, array host:root");
+	CHECK_STR(fs.note, "linux_raid_member: md raid10 of 4, array host:root");
 	free(disk);
 }
 
