@@ -12,6 +12,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh" rsync "$@"
 
 copy_src
+# Debian's patches leave configure.ac newer than configure.sh and config.h.in;
+# rsync's Makefile would then run autoconf and autoheader (twice at once under
+# -j, and they fail), so the generated files are made newer than their inputs.
+touch -d @1 "$TREE/configure.ac" "$TREE"/m4/*.m4
+touch "$TREE/aclocal.m4"
+touch "$TREE/configure.sh" "$TREE/config.h.in"
 # --disable-roll-simd: configure builds the SIMD rolling checksum with the
 # host's g++ (glibc), and the musl binary then segfaults on a delta transfer.
 comp_configure LDFLAGS=-static --host=x86_64-linux-musl --prefix=/usr \
