@@ -225,7 +225,8 @@ static void test_notes(void)
 	fake_md1(disk, 4096, 10, 4);
 	in.sb_off = 4096;
 	disknote_make(&fs, &d, &in);
-	CHECK_STR(fs.note, "linux_raid_member: md raid10 of 4, array host:root");
+	CHECK_STR(fs.note,
+		  "linux_raid_member: md raid10 of 4, array host:root");
 	free(disk);
 }
 
