@@ -272,7 +272,11 @@ multicall_link() {
 	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" "${ldirs[@]}" \
 		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
-	msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename -- | tr '\n' ' ')"
+	if [ ${#libs[@]} -gt 0 ]; then
+		msg "multicall: $name with $(printf '%s\n' "${libs[@]}" | xargs -n1 basename -- | tr '\n' ' ')"
+	else
+		msg "multicall: $name with no libraries"
+	fi
 }
 
 # A recipe's smoke test of what it installed: smoke_dir makes CHECK (BUILD/check)

@@ -8,6 +8,7 @@ machines. A guest's kernel panic fails the expect that sees it at once.
 """
 import hashlib
 import os
+import random
 import re
 import shlex
 import shutil
@@ -56,17 +57,24 @@ def free_port():
     """A free TCP port on the host's loopback (for hostfwd and socket NICs).
     Under pytest-xdist (make boot runs two workers) each worker takes ports of
     its own residue, so that two workers never pick the same free port before
-    either QEMU binds it."""
+    either QEMU binds it. The port is chosen here and tried, not left to
+    bind(0): Linux hands bind(0) odd ports only, which starved worker gw0."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     index = int(worker[2:]) if worker[2:].isdigit() else 0
-    for _ in range(1000):
+    base = 20000
+    slots = 30000 // count
+    start = random.randrange(slots)
+    for i in range(slots):
+        port = base + ((start + i) % slots) * count + index % count
         s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        if port % count == index % count:
-            return port
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
     raise RuntimeError("no free port of this worker's residue on 127.0.0.1")
 
 

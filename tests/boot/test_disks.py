@@ -315,8 +315,11 @@ def test_layered_disks_shown_and_untouched(vm_factory, tmp_path):
         line, note = row(table, disk)
         assert re.search(r"\s%s\s+%s\s+%s\s" % (fs, label, uuid8(paths[slot])), line), table
         assert note == "", table
-    # nothing was activated, assembled or opened
-    assert vm.ok("ls /sys/block | cat").split() == ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg"]
+    # nothing was activated, assembled or opened: the one other block device
+    # is the loop device that holds the tools image
+    blocks = vm.ok("ls /sys/block | cat").split()
+    assert blocks == ["loop0", "sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg"], blocks
+    assert vm.ok("cat /sys/block/loop0/loop/backing_file") == "/usr/lib/lifeboat/tools.squashfs"
     assert vm.poweroff() == 0
 
     # enough RAM: the volume's cost, no warning
