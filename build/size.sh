@@ -75,5 +75,11 @@ group() { echo "$1 B" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 	done
 	[ "$tools_bytes" = 0 ] ||
 		echo "| \`/usr/lib/lifeboat/tools.squashfs\` (the tools image, in the initramfs, mounted at boot) | $(mb "$tools_bytes"): $mod_count kernel modules ($(mb "$mod_bytes") unpacked) and the tools of \`# image: tools\` components |"
+	# what each tool costs, unpacked (the image compresses them together)
+	if [ "$tools_bytes" != 0 ]; then
+		while read -r f; do
+			echo "| \`/${f#"$tree"/}\` (tools image, static) | $(mb "$(size "$f")") |"
+		done < <(find "$tree" -path "$tree/lib/modules" -prune -o -type f -size +100k -print | sort)
+	fi
 } >"$md.tmp"
 mv "$md.tmp" "$md"
