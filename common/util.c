@@ -219,3 +219,20 @@ int child_reset(void)
 	/* -1000 is for PID 1 only; a runaway rescue job may be killed */
 	return write_text("/proc/self/oom_score_adj", "0\n", 0644);
 }
+
+void copy_text(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void cut_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}

@@ -56,6 +56,13 @@ void printable(char *dst, size_t size, const char *src, size_t len);
  */
 int child_reset(void);
 
+/* src into dst (len bytes), cut to fit: a column of a table. */
+void copy_text(char *dst, size_t len, const char *src);
+
+/* A printf-built text into buf (len bytes), cut to fit. */
+void cut_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Strip one trailing newline in place. */
 void chomp(char *s);
 
