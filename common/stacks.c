@@ -122,15 +122,12 @@ static int is_stack_dev(const char *name)
 
 int stacks_scan(const char *root, struct stack_dev *s, int max)
 {
-	char path[PATH_MAX], size[32];
+	DIR *dir = opendir_at(root, "/sys/block");
+	char size[32];
 	unsigned long long sectors;
 	struct dirent *e;
-	DIR *dir;
 	int n = 0;
 
-	if (!path_join(path, sizeof(path), root, "/sys/block"))
-		return 0;
-	dir = opendir(path);
 	if (!dir)
 		return 0;
 	while ((e = readdir(dir)) && n < max) {

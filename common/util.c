@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -235,4 +236,15 @@ void cut_fmt(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
+}
+
+DIR *opendir_at(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+
+	if (!path_join(full, sizeof(full), root, path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return opendir(full);
 }
