@@ -218,14 +218,10 @@ static bool is_disk_name(const char *name)
 
 int disks_scan(const char *root, struct disk *disks, int max)
 {
-	char path[PATH_MAX];
-	DIR *dir;
+	DIR *dir = opendir_at(root, "/sys/block");
 	struct dirent *e;
 	int n = 0;
 
-	if (!path_join(path, sizeof(path), root, "/sys/block"))
-		return 0;
-	dir = opendir(path);
 	if (!dir)
 		return 0;
 	while ((e = readdir(dir)) && n < max) {

@@ -16,14 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void copy_text(char *dst, size_t len, const char *src)
-{
-	size_t n = strnlen(src, len - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 void disktable_mountpoint(const char *root, const char *name, char *buf,
 			  size_t len)
 {
@@ -83,8 +75,32 @@ static struct disk_row *new_row(struct disk_row *row, const char *name)
 {
 	memset(row, 0, sizeof(*row));
 	copy_text(row->name, sizeof(row->name), name);
+	copy_text(row->dev, sizeof(row->dev), name);
 	row->slot = -1;
 	return row;
+}
+
+static int stack_rows(const char *root, struct disk_row *rows, int max)
+{
+	static struct stack_dev s[STACKS_MAX];
+	int i, n = stacks_scan(root, s, STACKS_MAX);
+
+	for (i = 0; i < n && i < max; i++) {
+		struct disk_row *row = new_row(&rows[i], s[i].name);
+
+		copy_text(row->dev, sizeof(row->dev), s[i].dev);
+		if (s[i].dm_name[0])
+			cut_fmt(row->alias[0], sizeof(row->alias[0]),
+				"mapper/%s", s[i].dm_name);
+		if (s[i].kind == STACK_LV)
+			copy_text(row->alias[1], sizeof(row->alias[1]),
+				  s[i].name);
+		copy_text(row->state, sizeof(row->state), s[i].note);
+		row->stack = 1;
+		row->disk = -1;
+		row->bytes = s[i].bytes;
+	}
+	return i;
 }
 
 /* A partition's size in sectors; 0 when sysfs does not say. */
@@ -124,7 +140,7 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 				     512ULL;
 		}
 	}
-	return r;
+	return r + stack_rows(root, rows + r, max - r);
 }
 
 /* An empty disk has nothing to probe; a partition is probed whatever it says. */
@@ -164,7 +180,7 @@ static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 		close(p[0]);
 		/* PID 1's OOM shield and blocked signals are not for it */
 		(void)child_reset();
-		disktable_probe(root, row->name, &fs);
+		disktable_probe(root, row->dev, &fs);
 		_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 : 1);
 	}
 	close(p[1]);
@@ -240,6 +256,34 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 	}
 }
 
+/* A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root. */
+static void row_mountpoint(const char *root, struct disk_row *row)
+{
+	char *m = row->fs.mounted;
+
+	disktable_mountpoint(root, row->dev, m, sizeof(row->fs.mounted));
+	for (size_t a = 0; !m[0] && a < ARRAY_SIZE(row->alias); a++)
+		if (row->alias[a][0])
+			disktable_mountpoint(root, row->alias[a], m,
+					     sizeof(row->fs.mounted));
+}
+
+/* A LUKS volume's state, the array an md member is in: from sysfs. */
+static void held(const char *root, struct disk_row *row)
+{
+	char holder[STACKS_NAME_MAX];
+	int luks = !strcmp(row->fs.type, "crypto_LUKS");
+
+	if (row->stack || (!luks && strcmp(row->fs.type, "linux_raid_member")))
+		return;
+	if (stacks_holder(root, row->dev, holder, sizeof(holder)))
+		copy_text(row->state, sizeof(row->state),
+			  luks ? "locked" : "not in an active array");
+	else
+		cut_fmt(row->state, sizeof(row->state), "%s%s",
+			luks ? "open as /dev/mapper/" : "in ", holder);
+}
+
 void disktable_fill(const char *root, struct disk_row *rows, int n,
 		    int parallel)
 {
@@ -250,11 +294,11 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 	else
 		for (i = 0; i < n; i++)
 			if (wants_probe(&rows[i]))
-				disktable_probe(root, rows[i].name,
-						&rows[i].fs);
-	for (i = 0; i < n; i++)
-		disktable_mountpoint(root, rows[i].name, rows[i].fs.mounted,
-				     sizeof(rows[i].fs.mounted));
+				disktable_probe(root, rows[i].dev, &rows[i].fs);
+	for (i = 0; i < n; i++) {
+		row_mountpoint(root, &rows[i]);
+		held(root, &rows[i]);
+	}
 }
 
 static const char *dash(const char *s)
@@ -270,11 +314,48 @@ static int flags_pad(const struct disk_row *r)
 	return len < 12 ? (int)(13 - len) : 1;
 }
 
+/* An indented line below a row, cut to 80 columns. */
+static void below(FILE *out, const char *text)
+{
+	if (text[0])
+		(void)fprintf(out, "%*s%.*s\n", DISKTABLE_NOTE_INDENT, "",
+			      DISKTABLE_NOTE_MAX, text);
+}
+
+static void format_row(FILE *out, const struct disk_row *r)
+{
+	char size[16], slot[16], name[STACKS_NAME_MAX + 2], uuid[10];
+
+	format_size(size, sizeof(size), r->bytes);
+	/* both fit: an int in 16 bytes, a row name and a blank in name */
+	if (r->slot >= 0)
+		(void)snprintf(slot, sizeof(slot), "%d", r->slot);
+	else
+		copy_text(slot, sizeof(slot),
+			  r->is_part || r->stack ? "" : "-");
+	(void)snprintf(name, sizeof(name), "%s%s", r->is_part ? " " : "",
+		       r->name);
+	/* a long name ("ubuntu-vg/ubuntu-lv") on a line of its own */
+	if (strlen(name) > 7) {
+		(void)fprintf(out, "  %.76s\n", name);
+		name[0] = '\0';
+	}
+	/* the whole UUID is in `lifeboat disks -l`/blkid; 8 chars tell */
+	copy_text(uuid, 9, dash(r->fs.uuid));
+	(void)fprintf(
+		out, "  %-7s %-4s %6s  %-13.13s %-11.11s %-17.17s %-9s %s",
+		name, slot, size, r->is_part || r->stack ? "" : dash(r->serial),
+		dash(r->fs.type), dash(r->fs.label), uuid, dash(r->fs.mounted));
+	/* no trailing blanks: a row without flags fits 80 columns */
+	if (r->flags[0])
+		(void)fprintf(out, "%*s%s", flags_pad(r), "", r->flags);
+	(void)fputc('\n', out);
+	below(out, r->fs.note);
+	below(out, r->state);
+}
+
 void disktable_format(FILE *out, const struct disk_row *rows, int n)
 {
-	char size[16], slot[16], name[40];
-	int i;
-
 	/*
 	 * Write errors stay in out: disktable_text() sees them at fclose(),
 	 * the lifeboat applet when it flushes stdout at the end.
@@ -286,34 +367,8 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 	(void)fprintf(out, "  %-7s %-4s %6s  %-13s %-11s %-17s %-9s %-12s %s\n",
 		      "DISK", "SLOT", "SIZE", "SERIAL", "FS", "LABEL", "UUID",
 		      "MOUNTED", "FLAGS");
-	for (i = 0; i < n; i++) {
-		const struct disk_row *r = &rows[i];
-		char uuid[10];
-
-		format_size(size, sizeof(size), r->bytes);
-		/* both fit: an int in 16 bytes, a row name of 31 in 40 */
-		if (r->slot >= 0)
-			(void)snprintf(slot, sizeof(slot), "%d", r->slot);
-		else
-			copy_text(slot, sizeof(slot), r->is_part ? "" : "-");
-		(void)snprintf(name, sizeof(name), "%s%s",
-			       r->is_part ? " " : "", r->name);
-		/* the whole UUID is in `lifeboat disks -l`/blkid; 8 chars tell */
-		copy_text(uuid, 9, dash(r->fs.uuid));
-		(void)fprintf(
-			out,
-			"  %-7s %-4s %6s  %-13.13s %-11.11s %-17.17s %-9s %s",
-			name, slot, size, r->is_part ? "" : dash(r->serial),
-			dash(r->fs.type), dash(r->fs.label), uuid,
-			dash(r->fs.mounted));
-		/* no trailing blanks: a row without flags fits 80 columns */
-		if (r->flags[0])
-			(void)fprintf(out, "%*s%s", flags_pad(r), "", r->flags);
-		(void)fputc('\n', out);
-		if (r->fs.note[0])
-			(void)fprintf(out, "%*s%.*s\n", DISKTABLE_NOTE_INDENT,
-				      "", DISKTABLE_NOTE_MAX, r->fs.note);
-	}
+	for (int i = 0; i < n; i++)
+		format_row(out, &rows[i]);
 }
 
 static bool is_medium_row(const struct disk_row *row, const char *medium_id)
@@ -353,7 +408,7 @@ void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
 void disktable_flags(const struct disk *disks, struct disk_row *rows, int r)
 {
 	for (int i = 0; i < r; i++)
-		if (!rows[i].is_part)
+		if (!rows[i].is_part && !rows[i].stack)
 			flags_text(&disks[rows[i].disk], rows[i].flags,
 				   sizeof(rows[i].flags));
 }

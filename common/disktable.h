@@ -10,9 +10,13 @@
 #include <stdio.h>
 
 #include "disks.h"
+#include "stacks.h"
 
-/* Rows of one table: the disks and as many of their partitions as fit. */
-#define DISKTABLE_ROWS_MAX (MAX_DISKS * 4)
+/*
+ * Rows of one table: the disks and as many of their partitions as fit, then
+ * what is active on them (stacks.h).
+ */
+#define DISKTABLE_ROWS_MAX (MAX_DISKS * 4 + STACKS_MAX)
 
 /* A note is printed on a line of its own below its row, within 80 columns. */
 #define DISKTABLE_NOTE_INDENT 10
@@ -28,7 +32,17 @@ struct disk_fs {
 };
 
 struct disk_row {
-	char name[32];
+	char name[STACKS_NAME_MAX];
+	char dev[32]; /* its node under /dev: the name, or "dm-0", "md127" */
+	/* a stack's other names under /dev: "mapper/rl-root", "rl/root" */
+	char alias[2][STACKS_NAME_MAX];
+	/*
+	 * A line below the note: what a stack row is ("LV of VG rl on sda"),
+	 * a LUKS volume's state ("locked", "open as /dev/mapper/NAME"), the
+	 * array an md member is in
+	 */
+	char state[DISKTABLE_NOTE_MAX + 1];
+	int stack; /* an LV, open crypt volume or md array; disk is -1 */
 	int disk; /* index of its disk (itself, or the one it is part of) */
 	int slot; /* -1: none (partitions, odd disks) */
 	int is_part; /* a partition of the disk above */
@@ -38,13 +52,17 @@ struct disk_row {
 	char flags[48];
 };
 
-/* Rows for the disks and their partitions, filesystem fields empty. */
+/*
+ * Rows for the disks and their partitions, then the active LVs, crypt
+ * volumes and md arrays; filesystem fields empty.
+ */
 int disktable_collect(const char *root, const struct disk *disks, int n,
 		      struct disk_row *rows, int max);
 
 /*
  * Filesystem fields of the rows: probe (parallel: in a child per row, side
- * by side) and mount points.
+ * by side) and mount points; then what holds a disk: a LUKS volume's row
+ * says locked or open as which /dev/mapper name, an md member's its array.
  */
 void disktable_fill(const char *root, struct disk_row *rows, int n,
 		    int parallel);

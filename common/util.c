@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -218,4 +219,32 @@ int child_reset(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	/* -1000 is for PID 1 only; a runaway rescue job may be killed */
 	return write_text("/proc/self/oom_score_adj", "0\n", 0644);
+}
+
+void copy_text(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void cut_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+DIR *opendir_at(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+
+	if (!path_join(full, sizeof(full), root, path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return opendir(full);
 }

@@ -6,6 +6,7 @@
 #ifndef LB_UTIL_H
 #define LB_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +56,16 @@ void printable(char *dst, size_t size, const char *src, size_t len);
  * or before work of its own. -1 (errno set) if the OOM score stayed.
  */
 int child_reset(void);
+
+/* opendir() of root + path; NULL (errno set) when it fails or does not fit. */
+DIR *opendir_at(const char *root, const char *path);
+
+/* src into dst (len bytes), cut to fit: a column of a table. */
+void copy_text(char *dst, size_t len, const char *src);
+
+/* A printf-built text into buf (len bytes), cut to fit. */
+void cut_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Strip one trailing newline in place. */
 void chomp(char *s);

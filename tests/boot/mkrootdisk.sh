@@ -7,6 +7,8 @@
 # $LIFEBOAT_CACHE/debian-rootfs/ keyed by suite, variant and package list; the
 # mirror is read from the machine's apt configuration (no host names here).
 # Needs root (debootstrap, and mkfs.ext4 -d keeps ownership only as root).
+# tests/boot/mkrootdisk.sh --tarball makes only the cached tarball and prints
+# its path (other layouts of the same system, mkxfslvm.sh).
 set -euo pipefail
 out=$1
 suite=bookworm
@@ -51,6 +53,10 @@ if [ ! -s "$tarball" ]; then
 	mv "$tarball.new" "$tarball"
 	rm -rf "$tmp"
 	trap - EXIT
+fi
+if [ "$out" = --tarball ]; then
+	echo "$tarball"
+	exit 0
 fi
 
 mkdir -p "$out"

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from fx_xfslvm import host_root_check, xfslvm, xfslvm_cache  # noqa: F401
 from lifeboat_vm import Disk, make_disk, timeout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,6 +123,57 @@ def test_guide_verbatim_chroot_resets_root_password(vm_factory, installed):
     assert after != before and after.split(":")[1].startswith("$"), (before, after)
     fsck = fsck_clean(installed["root"])
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+
+
+XFS_NOTE = "mount: note: barrier=0 does not apply to xfs; %s without it"
+
+
+def set_password(vm, password):
+    """Run passwd in the chroot's bash and answer its two prompts, as a
+    user types them."""
+    vm.child.sendline("passwd")
+    for prompt in ("New password: ", "Retype new password: "):
+        vm.expect(re.escape(prompt), 60)
+        vm.child.sendline(password)
+    vm.expect("passwd: password updated successfully", 120)
+    vm.expect(re.escape(INCHROOT), 30)
+
+
+def test_guide_verbatim_on_xfs_on_lvm(vm_factory, xfslvm):  # noqa: F811
+    """Issue 16: the RHEL installer's layout (VG rl, XFS root LV): the guide's
+    commands, /dev/rl/root for /dev/sda, mount barrier=0 with a note."""
+    img, facts = xfslvm
+    before = host_root_check(img, facts)[2]
+    vm = booted(vm_factory, [Disk(img, 0)], nic=None)
+    vm.ok("vgchange -ay rl", 120)
+    for cmd, verb in [("mkdir -p /media/rl", None),
+                      ("mount -o barrier=0 /dev/rl/root /media/rl", "mounted"),
+                      ("umount /media/rl", None),
+                      ("mount -o exec,barrier=0 /dev/rl/root /media/rl", "mounted"),
+                      ("mount -o remount,exec,barrier=0 /media/rl", "remounted"),
+                      ("cd /media/rl", None),
+                      ("mount -t proc proc proc/", None),
+                      ("mount -t sysfs sys sys/", None),
+                      ("mount -o bind /dev dev/", None),
+                      ("mount -t devpts pts dev/pts/", None)]:
+        out = vm.ok(cmd + " 2>&1")
+        # the kernel's own messages ("xfs: Unknown parameter") reach the console too
+        said = [line for line in out.splitlines() if line.startswith("mount:")]
+        assert said == ([XFS_NOTE % verb] if verb else []), (cmd, out)
+    assert re.search(r"^/dev/\S+ /media/rl xfs rw,", vm.ok("cat /proc/mounts"), re.M)
+    enter(vm, "chroot /media/rl /bin/bash")
+    out, rc = inside(vm, "cat /etc/hostname /etc/debian_version")
+    assert rc == 0 and "rocky-like" in out, out
+    set_password(vm, "Rescued-on-XFS-16")
+    leave(vm)
+    vm.ok("cd /")
+    for m in ["dev/pts", "dev", "sys", "proc", ""]:
+        vm.ok("umount /media/rl/" + m)
+    assert vm.run("grep /media/rl /proc/mounts")[1] == 1
+    assert vm.poweroff() == 0
+    rc, out, after = host_root_check(img, facts)
+    assert rc == 0, "xfs_repair -n:\n" + out
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
 
 
 def test_lifeboat_chroot_one_step(vm_factory, installed):

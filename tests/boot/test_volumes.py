@@ -184,3 +184,62 @@ def test_readonly_covers_lv_luks_mapping_and_md_array(vm_factory, volumes):
     vm.ok("vgchange -an rl && cryptsetup close luks1 && mdadm --stop /dev/md0", 120)
     assert vm.poweroff() == 0
     assert [sha256(d.path) for d in disks] == before
+
+
+def table_entry(table, name):
+    """(the row of NAME, the lines below it): a row whose name is too long
+    for its column stands on the line after the name."""
+    lines = table.splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^  %s(\s|$)" % re.escape(name), line):
+            if line.strip() == name:  # the name alone, the row after it
+                i += 1
+            below = []
+            for nxt in lines[i + 1:]:
+                if not nxt.startswith(" " * 10):
+                    break
+                below.append(nxt.strip())
+            return lines[i], below
+    raise AssertionError("no row for %s:\n%s" % (name, table))
+
+
+def test_disk_table_shows_active_stacks(vm_factory, volumes):
+    """Issue 16: a LUKS volume locked, then open (as which /dev/mapper name);
+    once active, the LV, the open volume and the assembled md array are rows
+    of their own with the filesystem, label and UUID found on each."""
+    disks = [Disk(volumes.copy(name), slot)
+             for slot, name in enumerate(["lvm", "luks1", "md12-a", "md12-b"])]
+    vm = booted(vm_factory, disks)
+    table = vm.ok("lifeboat disks")
+    assert "locked" in table_entry(table, "sdb")[1], table
+    for member in ("sdc", "sdd"):
+        assert "not in an active array" in table_entry(table, member)[1], table
+    for absent in ("rl/root", "mapper/luks1", "md0"):
+        assert not re.search(r"^  %s(\s|$)" % re.escape(absent), table, re.M), (absent, table)
+
+    vm.ok("vgchange -ay rl", 120)
+    vm.ok("printf '%%s' '%s' > /tmp/key" % volumes.key)
+    vm.ok("cryptsetup open --key-file /tmp/key /dev/sdb luks1", 300)
+    vm.ok("mdadm --assemble /dev/md0 /dev/sdc /dev/sdd", 120)
+    vm.ok("mkdir -p /media/lvm && mount -o ro /dev/rl/root /media/lvm")
+    table = vm.ok("lifeboat disks")
+    for line in table.splitlines():
+        assert len(line) <= 80 or re.match(r"^\s*(sd[a-g]|DISK|rl/root)\s", line), (line, table)
+    uuid = {dev: vm.ok("blkid -s UUID -o value " + dev)[:8]
+            for dev in ("/dev/mapper/rl-root", "/dev/mapper/luks1", "/dev/md0")}
+    for name, dev, label, state in (
+            ("rl/root", "/dev/mapper/rl-root", "lvm", "LV of VG rl on sda"),
+            ("mapper/luks1", "/dev/mapper/luks1", "luks1", "dm-crypt, open on sdb"),
+            ("md0", "/dev/md0", "md12", "md raid1 of sdc, sdd (clean)")):
+        line, below = table_entry(table, name)
+        assert re.search(r"\sext4\s+%s\s+%s\s" % (label, uuid[dev]), line), (name, table)
+        assert state in below, (name, table)
+    assert re.search(r"\s/media/lvm$", table_entry(table, "rl/root")[0]), table
+    assert "open as /dev/mapper/luks1" in table_entry(table, "sdb")[1], table
+    for member in ("sdc", "sdd"):
+        assert "in md0" in table_entry(table, member)[1], table
+    # the swap LV too, with what is on it
+    assert re.search(r"\sswap\s+rlswap\s", table_entry(table, "rl/swap")[0]), table
+    vm.ok("umount /media/lvm")
+    vm.ok("vgchange -an rl && cryptsetup close luks1 && mdadm --stop /dev/md0", 120)
+    assert vm.poweroff() == 0
