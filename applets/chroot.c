@@ -15,10 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <blkid.h>
+
+#include "devlinks.h"
 #include "diskarg.h"
 #include "fstab.h"
 #include "lifeboat.h"
 #include "mounts.h"
+#include "osrelease.h"
 #include "rootpath.h"
 #include "util.h"
 
@@ -35,7 +39,8 @@ static int chroot_usage(void)
 {
 	(void)fprintf(stderr,
 		      "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
-		      "sda, /dev/sda, sdc1)\n");
+		      "sda, /dev/sda, sdc1, /dev/md0, /dev/rl/root, "
+		      "/dev/mapper/rl-root)\n");
 	return EXIT_USAGE;
 }
 
@@ -251,10 +256,26 @@ static int run_in(const char *root, char **cmd)
 	return 128 + WTERMSIG(status);
 }
 
+/* the host's check of DEV's filesystem, for the last message */
+static const char *fsck_for(const char *dev)
+{
+	char *type = blkid_get_tag_value(NULL, "TYPE", dev);
+	const char *fsck = "e2fsck -f";
+
+	if (type && !strcmp(type, "xfs"))
+		fsck = "xfs_repair -n";
+	else if (type && !strcmp(type, "btrfs"))
+		fsck = "btrfs check";
+	free(type);
+	return fsck;
+}
+
 int cmd_chroot(int argc, char **argv)
 {
+	struct devlinks links = { 0 };
 	struct mounts m = { 0 };
 	struct diskarg d;
+	char os[128];
 	int rc;
 
 	if (argc < 2 || argv[1][0] == '-')
@@ -279,11 +300,15 @@ int cmd_chroot(int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 	setup_dns(&m, d.media);
+	devlinks_make(&links);
 	fstab_mount(&m, d.media, d.devno);
+	if (osrelease_name(d.media, os, sizeof(os)) == 0)
+		printf("lifeboat: %s holds %s\n", d.dev, os);
 	printf("lifeboat: %s is the root at %s; exit to leave and unmount\n",
 	       d.dev, d.media);
 	rc = run_in(d.media, argv + 2);
 	if (mounts_undo(&m)) {
+		devlinks_undo(&links);
 		(void)fprintf(
 			stderr,
 			"lifeboat: something under %s is still busy (a program "
@@ -292,7 +317,8 @@ int cmd_chroot(int argc, char **argv)
 			d.media, d.name);
 		return EXIT_JOB;
 	}
-	printf("lifeboat: %s unmounted, clean for e2fsck -f %s\n", d.dev,
-	       d.dev);
+	devlinks_undo(&links);
+	printf("lifeboat: %s unmounted, clean for %s %s\n", d.dev,
+	       fsck_for(d.dev), d.dev);
 	return rc;
 }
