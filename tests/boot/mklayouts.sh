@@ -22,9 +22,10 @@ out=$(realpath "$1")
 here=$(dirname "$(realpath "$0")")
 tarball=$("$here/mkrootdisk.sh" --tarball)
 export LVM_SUPPRESS_FD_WARNINGS=1
-# fixed, so that fstab can name them
-esp_id=5A1E0E16
-boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b0
+# fixed, so that fstab can name them; set by each layout (its own: the
+# tests boot several layouts at once)
+esp_id=
+boot_uuid=
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mklayouts.XXXXXX")
 loops=()
@@ -150,6 +151,7 @@ unpack() {
 
 make_rhel() {
 	local img=$out/rhel.img dev
+	esp_id=5A1E0E01 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b1
 	gpt "$img" rhel 1100M xfs
 	make_vg "$img" rhel rl root:640M swap:16M
 	lv_dev dev "$img" rhel swap
@@ -182,6 +184,7 @@ EOT
 
 make_ubuntu() {
 	local img=$out/ubuntu.img dev
+	esp_id=5A1E0E03 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b3
 	gpt "$img" ubuntu 1100M ext4
 	make_vg "$img" ubuntu ubuntu-vg ubuntu-lv:640M
 	mkdir -p "$tmp/root-ubuntu"
@@ -208,7 +211,5 @@ EOT
 
 mkdir -p "$tmp/mnt"
 : >"$out/facts"
-fact esp_uuid "${esp_id:0:4}-${esp_id:4:4}"
-fact boot_uuid "$boot_uuid"
 make_rhel
 make_ubuntu

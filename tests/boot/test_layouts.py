@@ -34,10 +34,13 @@ def shadow_line(text, user):
     return [line for line in text.splitlines() if line.startswith(user + ":")][0]
 
 
-def chroot_and_check(vm, arg, layout, mounts_wanted):
-    """lifeboat chroot ARG: named, fstab's mounts there, mount -a fine, swap
-    off, passwd run; exit leaves nothing mounted."""
+def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None):
+    """lifeboat chroot ARG (answer(vm) then answers its question): named,
+    fstab's mounts there, mount -a fine, swap off, passwd run; exit leaves
+    nothing mounted."""
     vm.child.sendline("lifeboat chroot " + arg)
+    if answer:
+        answer(vm)
     vm.expect(r"lifeboat: \S+ holds Debian GNU/Linux 12\r*\n", 120)
     enter(vm, "", 120)
     out, rc = ins(vm, "cat /lifeboat-layout.txt /boot/lifeboat-layout.txt "
@@ -60,6 +63,11 @@ def chroot_and_check(vm, arg, layout, mounts_wanted):
     assert vm.run("test -e /dev/disk")[1] == 1, vm.ok("find /dev/disk")
 
 
+def mounts_of(layouts, name, fstype):
+    return [r"^/dev/\S+ / %s rw" % fstype, r"^/dev/sda2 /boot %s rw" % layouts.boot_fs(name),
+            r"^/dev/sda1 /boot/efi vfat rw"]
+
+
 def lvm_layout(vm_factory, layouts, name, vg, lv, fstype, chroot_first=None):
     """The layout's VG activated by hand, lifeboat chroot /dev/VG/LV (after
     chroot_first(vm) when given), the VG deactivated, poweroff; then the
@@ -72,9 +80,7 @@ def lvm_layout(vm_factory, layouts, name, vg, lv, fstype, chroot_first=None):
     vm.ok("vgchange -ay " + vg, 120)
     if chroot_first:
         chroot_first(vm)
-    chroot_and_check(vm, "/dev/%s/%s" % (vg, lv), name,
-                     [r"^/dev/\S+ / %s rw" % fstype, r"^/dev/sda2 /boot %s rw" % layouts.boot_fs(name),
-                      r"^/dev/sda1 /boot/efi vfat rw"])
+    chroot_and_check(vm, "/dev/%s/%s" % (vg, lv), name, mounts_of(layouts, name, fstype))
     vm.ok("vgchange -an " + vg, 120)
     assert vm.ok("ls /dev/mapper | cat") == "control"  # a pipe: no colours
     assert vm.poweroff() == 0
@@ -100,3 +106,35 @@ def test_ubuntu_lvm_ext4_chroot_fstab_by_disk_links(vm_factory, layouts):
     curtin's fstab names /dev/disk/by-id/dm-uuid-LVM-... and by-uuid, which
     exist only with udev: lifeboat makes them for the chroot."""
     lvm_layout(vm_factory, layouts, "ubuntu", "ubuntu-vg", "ubuntu-lv", "ext4")
+
+
+def test_no_argument_finds_both_systems_asks_and_takes_the_volumes_down(vm_factory, layouts):
+    """lifeboat chroot with no disk: both VGs activated, both roots found and
+    named, --root N takes one without asking, the console question the
+    other; on exit the VGs it activated are inactive again."""
+    rhel, ubuntu = layouts.copy("rhel"), layouts.copy("ubuntu")
+    shadow = lambda: shadow_line(read_file(layouts, rhel, "rhel", "root", "xfs", "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(rhel, 0), Disk(ubuntu, 1)], nic=None).up()
+    out, rc = vm.run("lifeboat chroot --root 9 true", 300)
+    assert rc == 100 and "no such root" in out, out
+    found = dict((m.group(2), int(m.group(1))) for m in re.finditer(
+        r"^lifeboat: found (\d+): (\S+)  Debian GNU/Linux 12$", out, re.M))
+    assert set(found) == {"/dev/mapper/rl-root", "/dev/mapper/ubuntu--vg-ubuntu--lv"}, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    out, rc = vm.run("lifeboat chroot --root %d cat /etc/hostname" % found["/dev/mapper/ubuntu--vg-ubuntu--lv"], 300)
+    assert rc == 0 and "lifeboat-ubuntu" in out, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+
+    def pick_rhel(vm):
+        vm.expect(r"which one\? \[1-2\] ", 300)
+        vm.child.sendline(str(found["/dev/mapper/rl-root"]))
+
+    chroot_and_check(vm, "", "rhel", mounts_of(layouts, "rhel", "xfs"), pick_rhel)
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    for part, fs in (("root", "xfs"), ("p2", "xfs"), ("p1", "vfat")):
+        assert_clean(layouts, rhel, "rhel", part, fs)
+    assert_clean(layouts, ubuntu, "ubuntu", "ubuntu-lv", "ext4")
