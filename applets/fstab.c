@@ -97,7 +97,12 @@ int fstab_mount(struct mounts *m, const char *root, dev_t rootdev)
 			       mnt_fs_get_target(fs), src);
 			continue;
 		}
-		if (stat(dev, &st) == 0 && st.st_rdev == rootdev) {
+		/* the root's device again: the root, unless another subvolume */
+		if (stat(dev, &st) == 0 && st.st_rdev == rootdev &&
+		    mnt_optstr_get_option(mnt_fs_get_options(fs), "subvol",
+					  NULL, NULL) != 0 &&
+		    mnt_optstr_get_option(mnt_fs_get_options(fs), "subvolid",
+					  NULL, NULL) != 0) {
 			free(dev);
 			continue;
 		}

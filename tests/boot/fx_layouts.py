@@ -76,6 +76,8 @@ def assert_clean(layouts, img, layout, part, fstype):
     with host_loop(img, off, size) as dev:
         if fstype == "xfs":
             check(["xfs_repair", "-n", dev])
+        elif fstype == "btrfs":
+            check(["btrfs", "check", "--readonly", dev])
         elif fstype == "vfat":
             check(["fsck.vfat", "-n", dev])
         else:
@@ -90,7 +92,8 @@ def read_file(layouts, img, layout, part, fstype, path):
             return check(["debugfs", "-R", "cat " + path, dev])
         mnt = tempfile.mkdtemp()
         try:
-            check(["mount", "-o", "ro,norecovery", "-t", fstype, dev, mnt])
+            opts = "ro,norecovery" if fstype == "xfs" else "ro"
+            check(["mount", "-o", opts, "-t", fstype, dev, mnt])
             try:
                 with open(mnt + path) as f:
                     return f.read()

@@ -10,6 +10,9 @@
 # OUTDIR/ubuntu.img  the Ubuntu server installer: GPT p1 ESP, p2 /boot
 #                    (ext4), p3 PV of ubuntu-vg: LV ubuntu-lv (ext4 root);
 #                    fstab as curtin writes it (/dev/disk/by-id, by-uuid)
+# OUTDIR/fedora.img  Fedora: GPT p1 ESP, p2 /boot (ext4), p3 btrfs with
+#                    subvolumes root (the Debian root) and home,
+#                    compress=zstd:1
 # OUTDIR/facts       name=value: each LV's offset and size in its image,
 #                    each partition's offset and size (LAYOUT_pN_offset)
 # Each filesystem holds /lifeboat-layout.txt saying "LAYOUT MOUNTPOINT".
@@ -209,7 +212,37 @@ EOT
 	detach "$dev"
 }
 
+# Fedora: p3 btrfs, subvolumes root and home (the top is the default
+# subvolume and holds no system), fstab as anaconda writes it
+make_fedora() {
+	local img=$out/fedora.img dev off size uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000f5
+	esp_id=5A1E0E05 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b5
+	gpt "$img" fedora 1100M ext4
+	read -r off size < <(partition "$img" 3)
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.btrfs -q -f -U "$uuid" -L fedora "$dev" >/dev/null
+	mount -o compress=zstd:1 "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	btrfs -q subvolume create "$tmp/mnt/root" >/dev/null
+	btrfs -q subvolume create "$tmp/mnt/home" >/dev/null
+	echo "fedora /home" >"$tmp/mnt/home/lifeboat-layout.txt"
+	unpack "$tmp/mnt/root" fedora
+	cat >"$tmp/mnt/root/etc/fstab" <<EOT
+
+#
+# /etc/fstab
+# Created by anaconda on Tue Dec  1 12:00:00 2026
+#
+UUID=$uuid /                       btrfs   subvol=root,compress=zstd:1 0 0
+UUID=$boot_uuid /boot                   ext4    defaults        1 2
+UUID=${esp_id:0:4}-${esp_id:4:4}          /boot/efi               vfat    umask=0077,shortname=winnt 0 2
+UUID=$uuid /home                   btrfs   subvol=home,compress=zstd:1 0 0
+EOT
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
 mkdir -p "$tmp/mnt"
 : >"$out/facts"
 make_rhel
 make_ubuntu
+make_fedora

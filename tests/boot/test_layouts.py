@@ -56,7 +56,7 @@ def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None):
     assert ins(vm, "grep -vc ^Filename /proc/swaps")[0] == "0"
     assert passwd_inside(vm, "root") == 0
     vm.child.sendline("exit")
-    vm.expect(r"lifeboat: \S+ unmounted, clean for (e2fsck -f|xfs_repair -n) ", 60)
+    vm.expect(r"lifeboat: \S+ unmounted, clean for (e2fsck -f|xfs_repair -n|btrfs check) ", 60)
     vm.set_prompt()
     assert vm.run("grep ' /media/' /proc/mounts")[1] == 1, vm.ok("cat /proc/mounts")
     # the /dev/disk/by-* links made for the chroot are gone again
@@ -138,3 +138,21 @@ def test_no_argument_finds_both_systems_asks_and_takes_the_volumes_down(vm_facto
     for part, fs in (("root", "xfs"), ("p2", "xfs"), ("p1", "vfat")):
         assert_clean(layouts, rhel, "rhel", part, fs)
     assert_clean(layouts, ubuntu, "ubuntu", "ubuntu-lv", "ext4")
+
+
+def test_fedora_btrfs_subvolumes_found_and_mounted_with_their_options(vm_factory, layouts):
+    """Fedora: the root in btrfs subvolume root (the default subvolume is the
+    top, which holds none), found with no disk named and mounted with its
+    fstab's subvol=root,compress=zstd:1; /home the subvolume home."""
+    img = layouts.copy("fedora")
+    shadow = lambda: shadow_line(read_file(layouts, img, "fedora", "p3", "btrfs", "/root/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    chroot_and_check(vm, "", "fedora", [r"^/dev/sda3 / btrfs rw,.*compress=zstd:1.*subvol=/root",
+                                        r"^/dev/sda3 /home btrfs rw,.*subvol=/home",
+                                        r"^/dev/sda2 /boot ext4 rw", r"^/dev/sda1 /boot/efi vfat rw"])
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    for part, fs in (("p3", "btrfs"), ("p2", "ext4"), ("p1", "vfat")):
+        assert_clean(layouts, img, "fedora", part, fs)
