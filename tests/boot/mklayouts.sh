@@ -13,6 +13,8 @@
 # OUTDIR/fedora.img  Fedora: GPT p1 ESP, p2 /boot (ext4), p3 btrfs with
 #                    subvolumes root (the Debian root) and home,
 #                    compress=zstd:1
+# OUTDIR/cloud.img   Debian's cloud image: GPT p1 ext4 root, p14 BIOS
+#                    boot, p15 ESP; fstab by PARTUUID=
 # OUTDIR/facts       name=value: each LV's offset and size in its image,
 #                    each partition's offset and size (LAYOUT_pN_offset)
 # Each filesystem holds /lifeboat-layout.txt saying "LAYOUT MOUNTPOINT".
@@ -65,6 +67,28 @@ partition() {
 
 fact() { printf '%s=%s\n' "$1" "$2" >>"$out/facts"; }
 
+# part_facts IMG LAYOUT N...: each partition's offset and size in facts
+part_facts() {
+	local img=$1 layout=$2 n off size
+	shift 2
+	for n; do
+		read -r off size < <(partition "$img" "$n")
+		fact "${layout}_p${n}_offset" "$off"
+		fact "${layout}_p${n}_size" "$size"
+	done
+}
+
+# make_esp IMG LAYOUT N LABEL: FAT32 of id $esp_id on partition N, marked
+make_esp() {
+	local img=$1 off size dev
+	read -r off size < <(partition "$img" "$3")
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.vfat -F 32 -i "$esp_id" -n "$4" "$dev" >/dev/null
+	detach "$dev"
+	echo "$2 /boot/efi" >"$tmp/marker"
+	mcopy -i "$img@@$off" "$tmp/marker" ::lifeboat-layout.txt
+}
+
 # gpt IMG LAYOUT SIZE BOOTFS: p1 ESP 64M, p2 /boot 320M, p3 the rest (LVM);
 # the ESP and /boot made and marked, their offsets in facts
 gpt() {
@@ -73,17 +97,8 @@ gpt() {
 	truncate -s "$3" "$img"
 	sgdisk -n 1:2048:+64M -t 1:ef00 -c "1:EFI System Partition" \
 		-n 2:0:+320M -t 2:8300 -n 3:0:0 -t 3:8e00 "$img" >/dev/null
-	for n in 1 2 3; do
-		read -r off size < <(partition "$img" "$n")
-		fact "${layout}_p${n}_offset" "$off"
-		fact "${layout}_p${n}_size" "$size"
-	done
-	read -r off size < <(partition "$img" 1)
-	attach dev -o "$off" --sizelimit "$size" "$img"
-	mkfs.vfat -F 32 -i "$esp_id" -n ESP "$dev" >/dev/null
-	detach "$dev"
-	echo "$layout /boot/efi" >"$tmp/marker"
-	mcopy -i "$img@@$off" "$tmp/marker" ::lifeboat-layout.txt
+	part_facts "$img" "$layout" 1 2 3
+	make_esp "$img" "$layout" 1 ESP
 	read -r off size < <(partition "$img" 2)
 	attach dev -o "$off" --sizelimit "$size" "$img"
 	mkdir -p "$tmp/boot-$layout/efi"
@@ -241,8 +256,33 @@ EOT
 	detach "$dev"
 }
 
+# Debian's cloud image: GPT p1 ext4 root (the rest), p14 BIOS boot, p15
+# ESP, fstab by PARTUUID= as Debian's image writes it
+make_cloud() {
+	local img=$out/cloud.img dev off size p1=5a1e0e2a-7e57-4d16-9c0e-0000000000c1
+	local p15=5a1e0e2a-7e57-4d16-9c0e-0000000000cf
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 14:2048:+3M -t 14:ef02 -n 15:0:+124M -t 15:ef00 -u 15:$p15 \
+		-n 1:0:0 -t 1:8300 -u 1:$p1 "$img" >/dev/null
+	part_facts "$img" cloud 1 15
+	esp_id=5A1E0E07
+	make_esp "$img" cloud 15 UEFI
+	mkdir -p "$tmp/root-cloud"
+	unpack "$tmp/root-cloud" cloud
+	cat >"$tmp/root-cloud/etc/fstab" <<EOT
+PARTUUID=$p1 / ext4 rw,discard,errors=remount-ro,x-systemd.growfs 0 1
+PARTUUID=$p15 /boot/efi vfat defaults 0 0
+EOT
+	read -r off size < <(partition "$img" 1)
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.ext4 -q -F -L cloudimg-rootfs -d "$tmp/root-cloud" "$dev"
+	detach "$dev"
+}
+
 mkdir -p "$tmp/mnt"
 : >"$out/facts"
 make_rhel
 make_ubuntu
 make_fedora
+make_cloud

@@ -156,3 +156,30 @@ def test_fedora_btrfs_subvolumes_found_and_mounted_with_their_options(vm_factory
     assert after != before and after.split(":")[1].startswith("$"), (before, after)
     for part, fs in (("p3", "btrfs"), ("p2", "ext4"), ("p1", "vfat")):
         assert_clean(layouts, img, "fedora", part, fs)
+
+
+def test_cloud_image_root_on_p1_esp_on_p15_by_partuuid(vm_factory, layouts):
+    """Debian's cloud image: p1 root, p14 BIOS boot, p15 ESP, fstab naming
+    both by PARTUUID=; found with no disk named."""
+    img = layouts.copy("cloud")
+    shadow = lambda: shadow_line(read_file(layouts, img, "cloud", "p1", "ext4", "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    vm.child.sendline("lifeboat chroot")
+    vm.expect(r"lifeboat: found 1: /dev/sda1  Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "cat /lifeboat-layout.txt /boot/efi/lifeboat-layout.txt")
+    assert rc == 0 and out.split("\n") == ["cloud /", "cloud /boot/efi"], out
+    mounts, rc = ins(vm, "cat /proc/mounts")
+    assert re.search(r"^/dev/sda15 /boot/efi vfat rw", mounts, re.M), mounts
+    assert ins(vm, "mount -a")[1] == 0
+    assert passwd_inside(vm, "root") == 0
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: /dev/sda1 unmounted, clean for e2fsck -f ", 60)
+    vm.set_prompt()
+    assert vm.run("grep ' /media/' /proc/mounts")[1] == 1
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    assert_clean(layouts, img, "cloud", "p1", "ext4")
+    assert_clean(layouts, img, "cloud", "p15", "vfat")
