@@ -324,8 +324,11 @@ static void look_at(struct found_root *roots, int *n, const char *name)
 	type = blkid_get_tag_value(NULL, "TYPE", dev);
 	if (!type)
 		return;
+	/* looking writes nothing: no journal or log replayed */
 	if (!strcmp(type, "xfs"))
 		data = "norecovery";
+	else if (!strcmp(type, "btrfs"))
+		data = "rescue=nologreplay";
 	else if (!strncmp(type, "ext", 3))
 		data = "noload";
 	if ((!strcmp(type, "xfs") || !strncmp(type, "ext", 3) ||
