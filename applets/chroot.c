@@ -15,10 +15,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <blkid.h>
+
+#include "devlinks.h"
 #include "diskarg.h"
+#include "findroot.h"
 #include "fstab.h"
 #include "lifeboat.h"
 #include "mounts.h"
+#include "osrelease.h"
 #include "rootpath.h"
 #include "util.h"
 
@@ -35,7 +40,10 @@ static int chroot_usage(void)
 {
 	(void)fprintf(stderr,
 		      "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
-		      "sda, /dev/sda, sdc1)\n");
+		      "sda, /dev/sda, sdc1, /dev/md0, /dev/rl/root, "
+		      "/dev/mapper/rl-root)\n"
+		      "       lifeboat chroot [--root N [COMMAND...]]   (find "
+		      "the installed system; the Nth if several)\n");
 	return EXIT_USAGE;
 }
 
@@ -251,48 +259,110 @@ static int run_in(const char *root, char **cmd)
 	return 128 + WTERMSIG(status);
 }
 
-int cmd_chroot(int argc, char **argv)
+/* the host's check of DEV's filesystem, for the last message */
+static const char *fsck_for(const char *dev)
 {
-	struct mounts m = { 0 };
-	struct diskarg d;
+	char *type = blkid_get_tag_value(NULL, "TYPE", dev);
+	const char *fsck = "e2fsck -f";
+
+	if (type && !strcmp(type, "xfs"))
+		fsck = "xfs_repair -n";
+	else if (type && !strcmp(type, "btrfs"))
+		fsck = "btrfs check";
+	free(type);
+	return fsck;
+}
+
+/*
+ * The chroot on d (mounted with options): its exit status, EXIT_* after a
+ * message, or -1 when something is left mounted (busy).
+ */
+static int enter(struct mounts *m, struct devlinks *links,
+		 const struct diskarg *d, const char *options, char **cmd)
+{
+	char os[128];
 	int rc;
 
-	if (argc < 2 || argv[1][0] == '-')
-		return chroot_usage();
-	rc = diskarg_prepare(argv[1], &d);
-	if (rc)
-		return rc;
-	if (mounts_add(&m, d.dev, d.media, NULL, "rw") < 0)
+	if (mounts_add(m, d->dev, d->media, NULL, options) < 0)
 		return EXIT_JOB;
-	if (!looks_like_linux(d.media)) {
+	if (!looks_like_linux(d->media)) {
 		(void)fprintf(
 			stderr,
 			"lifeboat: %s does not hold a Linux root filesystem "
 			"(no /etc, /bin, /usr); lifeboat disks shows the "
 			"others\n",
-			d.dev);
-		mounts_undo(&m);
+			d->dev);
+		mounts_undo(m);
 		return EXIT_JOB;
 	}
-	if (mount_api(&m, d.media) < 0) {
-		mounts_undo(&m);
+	if (mount_api(m, d->media) < 0) {
+		mounts_undo(m);
 		return EXIT_SYSTEM;
 	}
-	setup_dns(&m, d.media);
-	fstab_mount(&m, d.media, d.devno);
+	setup_dns(m, d->media);
+	devlinks_make(links);
+	fstab_mount(m, d->media, d->devno);
+	if (osrelease_name(d->media, os, sizeof(os)) == 0)
+		printf("lifeboat: %s holds %s\n", d->dev, os);
 	printf("lifeboat: %s is the root at %s; exit to leave and unmount\n",
-	       d.dev, d.media);
-	rc = run_in(d.media, argv + 2);
-	if (mounts_undo(&m)) {
+	       d->dev, d->media);
+	rc = run_in(d->media, cmd);
+	if (mounts_undo(m)) {
+		devlinks_undo(links);
 		(void)fprintf(
 			stderr,
 			"lifeboat: something under %s is still busy (a program "
 			"started in the chroot?); end it, then lifeboat umount "
 			"%s\n",
-			d.media, d.name);
-		return EXIT_JOB;
+			d->media, d->name);
+		return -1;
 	}
-	printf("lifeboat: %s unmounted, clean for e2fsck -f %s\n", d.dev,
-	       d.dev);
+	devlinks_undo(links);
+	printf("lifeboat: %s unmounted, clean for %s %s\n", d->dev,
+	       fsck_for(d->dev), d->dev);
 	return rc;
+}
+
+int cmd_chroot(int argc, char **argv)
+{
+	struct devlinks links = { 0 };
+	struct mounts m = { 0 };
+	struct stack st = { 0 };
+	struct found_root found = { 0 };
+	const char *options = "rw";
+	struct diskarg d;
+	/* argv[argc] is NULL: no command */
+	char **cmd = argv + (argc >= 2 ? 2 : argc);
+	int rc, want = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "--root")) {
+		if (argc < 3 || (want = atoi(argv[2])) < 1)
+			return chroot_usage();
+		cmd = argv + 3;
+	} else if (argc >= 2 && argv[1][0] == '-') {
+		return chroot_usage();
+	}
+	if (argc < 2 || want) {
+		stack_up(&st);
+		rc = findroot(want, &found);
+		if (!rc)
+			rc = diskarg_prepare(found.dev, &d);
+		if (rc) {
+			stack_down(&st);
+			return rc;
+		}
+		options = found.options;
+	} else {
+		rc = diskarg_prepare(argv[1], &d);
+		if (rc)
+			return rc;
+	}
+	rc = enter(&m, &links, &d, options, cmd);
+	/* under a busy mount the volumes stay up: it needs them */
+	if (rc >= 0)
+		stack_down(&st);
+	else if (st.nvg || st.narrays)
+		(void)fprintf(stderr, "lifeboat: the LVs and arrays it brought "
+				      "up stay active\n");
+	return rc < 0 ? EXIT_JOB : rc;
 }

@@ -8,41 +8,106 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <blkid.h>
 #include <libmount.h>
 
 #include "diskarg.h"
 #include "lifeboat.h"
+#include "util.h"
 
+/* a kernel or device-mapper name: letters, digits and + - . _ */
+static int name_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("+-._", c);
+}
+
+/* 1 when s is a name of name_char()s, not "." or ".." or an option */
+static int good_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!name_char(s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The name a block device goes by under /media: its device-mapper name
+ * (rl-root, for /dev/rl/root and /dev/mapper/rl-root alike), else its
+ * kernel name (md127 for /dev/md/data). 0, or -1 when sysfs says neither.
+ */
+static int canonical_name(dev_t devno, char *name, size_t len)
+{
+	char path[96], buf[256];
+	const char *base;
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/dm/name",
+		       major(devno), minor(devno));
+	if (read_text(path, buf, sizeof(buf)) > 0) {
+		chomp(buf);
+	} else {
+		(void)snprintf(path, sizeof(path), "/sys/dev/block/%u:%u",
+			       major(devno), minor(devno));
+		n = readlink(path, buf, sizeof(buf) - 1);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		base = strrchr(buf, '/');
+		memmove(buf, base ? base + 1 : buf,
+			strlen(base ? base + 1 : buf) + 1);
+	}
+	if (!good_name(buf, strlen(buf)) || strlen(buf) >= len)
+		return -1;
+	strcpy(name, buf);
+	return 0;
+}
+
+static int not_a_name(const char *arg)
+{
+	(void)fprintf(stderr,
+		      "lifeboat: '%s' is not a disk name (like sda, /dev/sda, "
+		      "sdc1, /dev/md0, /dev/rl/root or /dev/mapper/rl-root; "
+		      "lifeboat disks lists them)\n",
+		      arg);
+	return EXIT_USAGE;
+}
+
+/*
+ * ARG without /dev/: NAME, or VG/LV, mapper/NAME, md/NAME. A NAME that is
+ * not in /dev but in /dev/mapper is taken from there (lifeboat umount
+ * rl-root after lifeboat mount /dev/rl/root).
+ */
 int diskarg_parse(const char *arg, struct diskarg *d)
 {
-	const char *name = arg;
+	const char *name = arg, *slash;
 	struct stat st;
-	size_t i;
 
 	if (!strncmp(name, "/dev/", 5))
 		name += 5;
-	for (i = 0; name[i]; i++)
-		if (!isalnum((unsigned char)name[i]))
-			break;
-	if (!i || name[i] || i >= sizeof(d->name)) {
-		(void)fprintf(stderr,
-			      "lifeboat: '%s' is not a disk name (like sda, "
-			      "/dev/sda or sdc1; lifeboat disks lists them)\n",
-			      arg);
-		return EXIT_USAGE;
-	}
+	slash = strchr(name, '/');
+	if (slash ? !good_name(name, (size_t)(slash - name)) ||
+			    !good_name(slash + 1, strlen(slash + 1)) ||
+			    strchr(slash + 1, '/') :
+		    !good_name(name, strlen(name)))
+		return not_a_name(arg);
 	memset(d, 0, sizeof(*d));
-	strcpy(d->name, name);
-	/* cannot be cut: the name fits d->name, and these are larger */
 	if (snprintf(d->dev, sizeof(d->dev), "/dev/%s", name) >=
-		    (int)sizeof(d->dev) ||
-	    snprintf(d->media, sizeof(d->media), "/media/%s", name) >=
-		    (int)sizeof(d->media)) {
+	    (int)sizeof(d->dev)) {
 		(void)fprintf(stderr, "lifeboat: '%s': name too long\n", arg);
 		return EXIT_USAGE;
 	}
+	if (!slash && stat(d->dev, &st) < 0 &&
+	    snprintf(d->dev, sizeof(d->dev), "/dev/mapper/%s", name) <
+		    (int)sizeof(d->dev) &&
+	    stat(d->dev, &st) < 0)
+		(void)snprintf(d->dev, sizeof(d->dev), "/dev/%s", name);
 	if (stat(d->dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		(void)fprintf(
 			stderr,
@@ -52,6 +117,23 @@ int diskarg_parse(const char *arg, struct diskarg *d)
 		return EXIT_JOB;
 	}
 	d->devno = st.st_rdev;
+	/* sda keeps its name; an LV or an array gets the one sysfs gives */
+	if (!strncmp(d->dev, "/dev/mapper/", 12) || slash) {
+		if (canonical_name(d->devno, d->name, sizeof(d->name)) < 0) {
+			(void)fprintf(stderr,
+				      "lifeboat: %s: no name for it in "
+				      "/sys/dev/block\n",
+				      d->dev);
+			return EXIT_JOB;
+		}
+	} else if (strlen(name) < sizeof(d->name)) {
+		strcpy(d->name, name);
+	} else {
+		(void)fprintf(stderr, "lifeboat: '%s': name too long\n", arg);
+		return EXIT_USAGE;
+	}
+	/* cannot be cut: media is larger than name */
+	(void)snprintf(d->media, sizeof(d->media), "/media/%s", d->name);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A disk named on the command line ("sda", "/dev/sda", "sdc1") and where
- * lifeboat mounts it (/media/NAME).
+ * A disk named on the command line ("sda", "/dev/sda", "sdc1", "/dev/md0",
+ * an LV as "/dev/rl/root" or "/dev/mapper/rl-root") and where lifeboat
+ * mounts it (/media/NAME).
  */
 #ifndef LIFEBOAT_DISKARG_H
 #define LIFEBOAT_DISKARG_H
@@ -10,9 +11,9 @@
 #include <sys/types.h>
 
 struct diskarg {
-	char name[32]; /* sda */
-	char dev[64]; /* /dev/sda */
-	char media[64]; /* /media/sda */
+	char name[64]; /* sda, rl-root, md127 */
+	char dev[96]; /* /dev/sda, /dev/rl/root, /dev/md/data */
+	char media[80]; /* /media/sda, /media/rl-root */
 	dev_t devno;
 };
 

@@ -11,6 +11,7 @@
 #include <blkid.h>
 #include <libmount.h>
 
+#include "devlink.h"
 #include "fstab.h"
 #include "rootpath.h"
 #include "util.h"
@@ -36,11 +37,18 @@ static const char *skip_reason(struct libmnt_fs *fs)
 	return NULL;
 }
 
-/* The device node for SOURCE (a path or a tag), or NULL; free() it. */
+/*
+ * The device node for SOURCE (a path or a tag), or NULL; free() it. There
+ * is no udev here: a /dev/disk/by-* link is found by its tag or in sysfs.
+ */
 static char *resolve(const char *source, blkid_cache *cache)
 {
+	char link[256];
 	struct stat st;
 
+	if (!strncmp(source, "/dev/disk/", 10) && stat(source, &st) < 0 &&
+	    devlink_resolve("", source, link, sizeof(link)) == 1)
+		source = link;
 	if (source[0] == '/') {
 		if (stat(source, &st) < 0 || !S_ISBLK(st.st_mode))
 			return NULL;
@@ -89,7 +97,12 @@ int fstab_mount(struct mounts *m, const char *root, dev_t rootdev)
 			       mnt_fs_get_target(fs), src);
 			continue;
 		}
-		if (stat(dev, &st) == 0 && st.st_rdev == rootdev) {
+		/* the root's device again: the root, unless another subvolume */
+		if (stat(dev, &st) == 0 && st.st_rdev == rootdev &&
+		    mnt_optstr_get_option(mnt_fs_get_options(fs), "subvol",
+					  NULL, NULL) != 0 &&
+		    mnt_optstr_get_option(mnt_fs_get_options(fs), "subvolid",
+					  NULL, NULL) != 0) {
 			free(dev);
 			continue;
 		}

@@ -37,9 +37,13 @@ static int usage(FILE *out)
 		"(root, proc, sys,\n"
 		"                                dev, its fstab), unmount "
 		"all on exit\n"
+		"  lifeboat chroot [--root N]    find the installed system "
+		"(LVM, md, btrfs),\n"
+		"                                ask which when several\n"
 		"  lifeboat net                  interfaces, addresses, "
 		"routes, DNS\n"
-		"DISK: sda, /dev/sda, sdc1\n");
+		"DISK: sda, /dev/sda, sdc1, /dev/md0, /dev/rl/root, "
+		"/dev/mapper/rl-root\n");
 	return out == stderr ? EXIT_USAGE : 0;
 }
 

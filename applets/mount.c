@@ -67,7 +67,7 @@ static void whole_disk(const char *name, char *disk, size_t len)
  */
 static void readonly_howto(const struct diskarg *d)
 {
-	char disk[32], dev[48];
+	char disk[64], dev[80];
 
 	(void)fprintf(stderr,
 		      "lifeboat: %s is read-only (the readonly boot option?); "

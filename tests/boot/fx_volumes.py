@@ -56,6 +56,24 @@ class Volumes:
         return max(int(c) for c in costs) // 1024
 
 
+def cached(d, script):
+    """Directory d, made by script (its one argument) when it is not there
+    yet, in a temporary directory renamed into place once complete."""
+    if not os.path.exists(os.path.join(d, "done")):
+        tmp = "%s.tmp%d" % (d, os.getpid())
+        shutil.rmtree(tmp, ignore_errors=True)
+        made = subprocess.run([script, tmp], capture_output=True, text=True)
+        if made.returncode != 0:
+            name = os.path.basename(script)
+            pytest.fail("%s failed (exit %d):\n%s" % (name, made.returncode, made.stderr[-3000:]))
+        open(os.path.join(tmp, "done"), "w").close()
+        try:
+            os.rename(tmp, d)
+        except OSError:  # another run made it meanwhile
+            shutil.rmtree(tmp)
+    return d
+
+
 @pytest.fixture(scope="session")
 def volume_cache():
     """The directory of the cached images; made now when missing (a few
@@ -69,19 +87,7 @@ def volume_cache():
         missing.append("python3-cryptography")
     if missing:
         pytest.skip("host packages missing: %s (make deps)" % " ".join(missing))
-    d = os.path.join(CACHE, "volumes-" + sha256(SCRIPT)[:12])
-    if not os.path.exists(os.path.join(d, "done")):
-        tmp = "%s.tmp%d" % (d, os.getpid())
-        shutil.rmtree(tmp, ignore_errors=True)
-        made = subprocess.run([SCRIPT, tmp], capture_output=True, text=True)
-        if made.returncode != 0:
-            pytest.fail("mkvolumes.sh failed (exit %d):\n%s" % (made.returncode, made.stderr[-3000:]))
-        open(os.path.join(tmp, "done"), "w").close()
-        try:
-            os.rename(tmp, d)
-        except OSError:  # another run made it meanwhile
-            shutil.rmtree(tmp)
-    return d
+    return cached(os.path.join(CACHE, "volumes-" + sha256(SCRIPT)[:12]), SCRIPT)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make test disks holding a real installed Debian system (bookworm, minbase).
 # Usage: tests/boot/mkrootdisk.sh OUTDIR
+#        tests/boot/mkrootdisk.sh --tarball   (make the cached tarball only;
+#        print its path: mklayouts.sh lays it out on other layouts)
 # Writes OUTDIR/root.img (ext4 on the whole disk, slot 0: /dev/sda),
 # OUTDIR/extra.img (ext4, slot 1, mounted by UUID=) and OUTDIR/data.img (ext4,
 # slot 2: /dev/sdc at /srv/data). The debootstrap result is cached in
@@ -59,6 +61,10 @@ if [ "$out" = --tarball ]; then
 	exit 0
 fi
 
+if [ "$out" = --tarball ]; then
+	echo "$tarball"
+	exit 0
+fi
 mkdir -p "$out"
 work=$(mktemp -d "$out/root.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <blkid.h>
+#include <libmount.h>
+
+#include "findroot.h"
+#include "lifeboat.h"
+#include "osrelease.h"
+#include "util.h"
+
+#define ROOTS_MAX 16
+#define PROBE "/run/lifeboat/findroot"
+
+/*
+ * argv run with its output on the console, or quiet (out NULL), or into out
+ * (size bytes, NUL-terminated; stderr quiet); its exit status, -1 when it
+ * could not run.
+ */
+static int run(char *const argv[], int quiet, char *out, size_t size)
+{
+	int status, fd, pfd[2] = { -1, -1 };
+	size_t n = 0;
+	ssize_t got;
+	pid_t pid;
+
+	(void)fflush(NULL);
+	if (out && pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0 && (quiet || out)) {
+			(void)dup2(out ? pfd[1] : fd, 1);
+			(void)dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out) {
+		(void)close(pfd[1]);
+		while (pid > 0 && n + 1 < size &&
+		       ((got = read(pfd[0], out + n, size - 1 - n)) > 0 ||
+			(got < 0 && errno == EINTR)))
+			n += got > 0 ? (size_t)got : 0;
+		out[n] = '\0';
+		(void)close(pfd[0]);
+	}
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* the md arrays there are now, as a list of names in buf ("md0 md127 ") */
+static void arrays_now(char *buf, size_t size)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "md", 2) &&
+		    n + strlen(e->d_name) + 2 < size)
+			n += (size_t)snprintf(buf + n, size - n, "%s ",
+					      e->d_name);
+	(void)closedir(d);
+}
+
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ' ') && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+/* 1 when a dm device's uuid starts with LVM-UUID (an LV of the VG is up) */
+static int vg_active(const char *uuid)
+{
+	char path[300], text[256], want[128];
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	int found = 0;
+
+	if (!d || !path_fmt(want, sizeof(want), "LVM-%s", uuid)) {
+		if (d)
+			(void)closedir(d);
+		return 0;
+	}
+	while (!found && (e = readdir(d)))
+		found = !strncmp(e->d_name, "dm-", 3) &&
+			path_fmt(path, sizeof(path), "/sys/block/%s/dm/uuid",
+				 e->d_name) &&
+			read_text(path, text, sizeof(text)) > 0 &&
+			!strncmp(text, want, strlen(want));
+	(void)closedir(d);
+	return found;
+}
+
+static void activate_vgs(struct stack *s)
+{
+	static char list[8192];
+	char name[256], uuid[128],
+		*argv[6] = {
+			"lvm", "vgs", "--noheadings", "-o", "vg_name,vg_uuid",
+			NULL
+		};
+	char *line, *save = NULL;
+	size_t i, j;
+
+	if (run(argv, 1, list, sizeof(list)) != 0)
+		return;
+	for (line = strtok_r(list, "\n", &save); line && s->nvg < STACK_MAX;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%255s %127s", name, uuid) != 2)
+			continue;
+		for (i = j = 0; uuid[i]; i++)
+			if (uuid[i] != '-')
+				uuid[j++] = uuid[i];
+		uuid[j] = '\0';
+		if (vg_active(uuid))
+			continue;
+		argv[0] = "lvm";
+		argv[1] = "vgchange";
+		argv[2] = "-ay";
+		argv[3] = name;
+		argv[4] = NULL;
+		if (run(argv, 0, NULL, 0) == 0)
+			s->vgs[s->nvg++] = strdup(name);
+	}
+}
+
+void stack_up(struct stack *s)
+{
+	char before[1024], after[1024], *p,
+		*argv[] = { "mdadm", "--assemble", "--scan", NULL };
+
+	arrays_now(before, sizeof(before));
+	(void)run(argv, 1, NULL, 0);
+	arrays_now(after, sizeof(after));
+	for (p = strtok(after, " "); p && s->narrays < STACK_MAX;
+	     p = strtok(NULL, " "))
+		if (!listed(before, p)) {
+			printf("lifeboat: assembled /dev/%s\n", p);
+			s->arrays[s->narrays++] = strdup(p);
+		}
+	activate_vgs(s);
+}
+
+void stack_down(struct stack *s)
+{
+	char dev[96], *argv[5];
+
+	while (s->nvg > 0) {
+		s->nvg--;
+		argv[0] = "lvm";
+		argv[1] = "vgchange";
+		argv[2] = "-an";
+		argv[3] = s->vgs[s->nvg];
+		argv[4] = NULL;
+		if (s->vgs[s->nvg] && run(argv, 0, NULL, 0))
+			(void)fprintf(stderr,
+				      "lifeboat: could not deactivate VG %s\n",
+				      s->vgs[s->nvg]);
+		free(s->vgs[s->nvg]);
+	}
+	while (s->narrays > 0) {
+		s->narrays--;
+		if (s->arrays[s->narrays] &&
+		    path_fmt(dev, sizeof(dev), "/dev/%s",
+			     s->arrays[s->narrays])) {
+			argv[0] = "mdadm";
+			argv[1] = "--stop";
+			argv[2] = dev;
+			argv[3] = NULL;
+			if (run(argv, 1, NULL, 0))
+				(void)fprintf(stderr,
+					      "lifeboat: could not stop %s\n",
+					      dev);
+			else
+				printf("lifeboat: stopped %s\n", dev);
+		}
+		free(s->arrays[s->narrays]);
+	}
+}
+
+/* dir holds an installed system: /etc/fstab and an os-release */
+static int is_root(const char *dir, char *os, size_t size)
+{
+	char path[4096];
+	struct stat st;
+
+	return path_join(path, sizeof(path), dir, "/etc/fstab") &&
+	       stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       osrelease_name(dir, os, size) == 0;
+}
+
+/* the options of the / entry of dir's fstab, "ro" dropped, into buf */
+static void root_options(const char *dir, char *buf, size_t size)
+{
+	struct libmnt_table *tb = mnt_new_table();
+	struct libmnt_fs *fs;
+	char path[4096], *opts = NULL;
+
+	buf[0] = '\0';
+	if (tb && path_join(path, sizeof(path), dir, "/etc/fstab") &&
+	    mnt_table_parse_fstab(tb, path) == 0 &&
+	    (fs = mnt_table_find_target(tb, "/", MNT_ITER_FORWARD)) &&
+	    mnt_fs_get_options(fs)) {
+		opts = strdup(mnt_fs_get_options(fs));
+		if (opts) {
+			(void)mnt_optstr_remove_option(&opts, "ro");
+			(void)mnt_optstr_remove_option(&opts, "rw");
+			(void)mnt_optstr_remove_option(&opts, "defaults");
+			if (snprintf(buf, size, "%s", opts) >= (int)size)
+				buf[0] = '\0';
+			free(opts);
+		}
+	}
+	mnt_unref_table(tb);
+}
+
+static void add_root(struct found_root *roots, int *n, const char *dev,
+		     const char *subvol, const char *dir, const char *os)
+{
+	struct found_root *r = &roots[*n];
+	char opts[256];
+
+	if (*n >= ROOTS_MAX)
+		return;
+	memset(r, 0, sizeof(*r));
+	(void)snprintf(r->dev, sizeof(r->dev), "%s", dev);
+	(void)snprintf(r->subvol, sizeof(r->subvol), "%s", subvol);
+	(void)snprintf(r->os, sizeof(r->os), "%s", os);
+	/* options fits r->options with room for rw,subvol=NAME, */
+	root_options(dir, opts, sizeof(opts));
+	if (subvol[0] && !strstr(opts, "subvol="))
+		(void)snprintf(r->options, sizeof(r->options),
+			       "rw,subvol=%s%s%s", subvol, opts[0] ? "," : "",
+			       opts);
+	else
+		(void)snprintf(r->options, sizeof(r->options), "rw%s%s",
+			       opts[0] ? "," : "", opts);
+	(*n)++;
+}
+
+/* the btrfs subvolumes at the top of the mount at dir, each a root? */
+static void btrfs_roots(struct found_root *roots, int *n, const char *dev)
+{
+	char path[4096], os[128];
+	DIR *d = opendir(PROBE);
+	struct dirent *e;
+	struct stat st;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		/* a subvolume's root directory is inode 256 */
+		if (e->d_name[0] == '.' ||
+		    !path_fmt(path, sizeof(path), PROBE "/%s", e->d_name) ||
+		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_ino != 256)
+			continue;
+		if (is_root(path, os, sizeof(os)))
+			add_root(roots, n, dev, e->d_name, path, os);
+	}
+	(void)closedir(d);
+}
+
+/* dev node for a /proc/partitions name: dm-N as /dev/mapper/NAME */
+static int dev_path(const char *name, char *buf, size_t size)
+{
+	char path[300], text[256];
+
+	if (!strncmp(name, "dm-", 3) &&
+	    path_fmt(path, sizeof(path), "/sys/block/%s/dm/name", name) &&
+	    read_text(path, text, sizeof(text)) > 0) {
+		chomp(text);
+		return path_fmt(buf, size, "/dev/mapper/%s", text) ? 0 : -1;
+	}
+	return path_fmt(buf, size, "/dev/%s", name) ? 0 : -1;
+}
+
+static int mounted(dev_t devno)
+{
+	struct libmnt_table *tb =
+		mnt_new_table_from_file("/proc/self/mountinfo");
+	int rc = tb && mnt_table_find_devno(tb, devno, MNT_ITER_FORWARD);
+
+	mnt_unref_table(tb);
+	return rc;
+}
+
+static void look_at(struct found_root *roots, int *n, const char *name)
+{
+	char dev[128], os[128];
+	const char *data = "";
+	struct stat st;
+	char *type;
+
+	if (!strncmp(name, "loop", 4) || !strncmp(name, "ram", 3) ||
+	    !strncmp(name, "sr", 2) || dev_path(name, dev, sizeof(dev)) ||
+	    stat(dev, &st) < 0 || !S_ISBLK(st.st_mode) || mounted(st.st_rdev))
+		return;
+	type = blkid_get_tag_value(NULL, "TYPE", dev);
+	if (!type)
+		return;
+	/* looking writes nothing: no journal or log replayed */
+	if (!strcmp(type, "xfs"))
+		data = "norecovery";
+	else if (!strcmp(type, "btrfs"))
+		data = "rescue=nologreplay";
+	else if (!strncmp(type, "ext", 3))
+		data = "noload";
+	if ((!strcmp(type, "xfs") || !strncmp(type, "ext", 3) ||
+	     !strcmp(type, "btrfs")) &&
+	    mount(dev, PROBE, type, MS_RDONLY | MS_NOSUID | MS_NODEV, data) ==
+		    0) {
+		if (is_root(PROBE, os, sizeof(os)))
+			add_root(roots, n, dev, "", PROBE, os);
+		else if (!strcmp(type, "btrfs"))
+			btrfs_roots(roots, n, dev);
+		(void)umount(PROBE);
+	}
+	free(type);
+}
+
+static int ask(int n)
+{
+	char line[32];
+	int want;
+
+	printf("lifeboat: which one? [1-%d] ", n);
+	(void)fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	want = atoi(line);
+	return want >= 1 && want <= n ? want : 0;
+}
+
+int findroot(int want, struct found_root *r)
+{
+	static struct found_root roots[ROOTS_MAX];
+	char line[256], name[128];
+	FILE *f = fopen("/proc/partitions", "re");
+	int n = 0, i;
+
+	if (!f)
+		return EXIT_SYSTEM;
+	(void)mkdir("/run/lifeboat", 0755);
+	(void)mkdir(PROBE, 0755);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u %*u %*u %127s", name) == 1)
+			look_at(roots, &n, name);
+	(void)fclose(f);
+	(void)rmdir(PROBE);
+	if (!n) {
+		(void)fprintf(stderr,
+			      "lifeboat: no installed system found (no root "
+			      "with /etc/fstab and /etc/os-release); lifeboat "
+			      "disks shows what there is\n");
+		return EXIT_JOB;
+	}
+	for (i = 0; i < n; i++)
+		printf("lifeboat: found %d: %s%s%s  %s\n", i + 1, roots[i].dev,
+		       roots[i].subvol[0] ? " subvol=" : "", roots[i].subvol,
+		       roots[i].os);
+	if (!want && n == 1)
+		want = 1;
+	if (!want)
+		want = ask(n);
+	if (want < 1 || want > n) {
+		(void)fprintf(stderr,
+			      "lifeboat: no such root; lifeboat chroot --root "
+			      "N takes the Nth\n");
+		return EXIT_USAGE;
+	}
+	*r = roots[want - 1];
+	return 0;
+}

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Lay the cached debootstrapped Debian root (mkrootdisk.sh --tarball) out on
+# the disk layouts distributions install (issue 16), with Debian's own tools
+# only (sgdisk, mkfs.vfat + mtools, mkfs.xfs, mkfs.ext4, lvm2), never with
+# the image's binaries. Usage: tests/boot/mklayouts.sh OUTDIR
+#
+# OUTDIR/rhel.img    the RHEL/Rocky installer default: GPT p1 ESP (vfat),
+#                    p2 /boot (XFS), p3 LVM PV of VG rl: LVs root (XFS, the
+#                    Debian root) and swap; fstab as anaconda writes it
+# OUTDIR/ubuntu.img  the Ubuntu server installer: GPT p1 ESP, p2 /boot
+#                    (ext4), p3 PV of ubuntu-vg: LV ubuntu-lv (ext4 root);
+#                    fstab as curtin writes it (/dev/disk/by-id, by-uuid)
+# OUTDIR/fedora.img  Fedora: GPT p1 ESP, p2 /boot (ext4), p3 btrfs with
+#                    subvolumes root (the Debian root) and home,
+#                    compress=zstd:1
+# OUTDIR/cloud.img   Debian's cloud image: GPT p1 ext4 root, p14 BIOS
+#                    boot, p15 ESP; fstab by PARTUUID=
+# OUTDIR/facts       name=value: each LV's offset and size in its image,
+#                    each partition's offset and size (LAYOUT_pN_offset)
+# Each filesystem holds /lifeboat-layout.txt saying "LAYOUT MOUNTPOINT".
+#
+# This host has no device-mapper (BUILD-NOTES section 9): an LV is written
+# through a loop device at its extents' offset. Needs root (losetup, mount).
+set -euo pipefail
+mkdir -p "$1"
+out=$(realpath "$1")
+here=$(dirname "$(realpath "$0")")
+tarball=$("$here/mkrootdisk.sh" --tarball)
+export LVM_SUPPRESS_FD_WARNINGS=1
+# fixed, so that fstab can name them; set by each layout (its own: the
+# tests boot several layouts at once)
+esp_id=
+boot_uuid=
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mklayouts.XXXXXX")
+loops=()
+mnts=()
+cleanup() {
+	local m l
+	for m in "${mnts[@]}"; do umount "$m" 2>/dev/null || true; done
+	for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+attach() {
+	local -n dev_=$1
+	shift
+	dev_=$(losetup -f --show "$@")
+	loops+=("$dev_")
+}
+
+detach() {
+	local i
+	blockdev --flushbufs "$1"
+	losetup -d "$1"
+	for i in "${!loops[@]}"; do [ "${loops[$i]}" != "$1" ] || unset "loops[$i]"; done
+}
+
+# partition IMG N: "OFFSET SIZE" in bytes of partition N (sgdisk -i)
+partition() {
+	local first last
+	first=$(sgdisk -i "$2" "$1" | awk '/^First sector:/ { print $3 }')
+	last=$(sgdisk -i "$2" "$1" | awk '/^Last sector:/ { print $3 }')
+	echo "$((first * 512)) $(((last - first + 1) * 512))"
+}
+
+fact() { printf '%s=%s\n' "$1" "$2" >>"$out/facts"; }
+
+# part_facts IMG LAYOUT N...: each partition's offset and size in facts
+part_facts() {
+	local img=$1 layout=$2 n off size
+	shift 2
+	for n; do
+		read -r off size < <(partition "$img" "$n")
+		fact "${layout}_p${n}_offset" "$off"
+		fact "${layout}_p${n}_size" "$size"
+	done
+}
+
+# make_esp IMG LAYOUT N LABEL: FAT32 of id $esp_id on partition N, marked
+make_esp() {
+	local img=$1 off size dev
+	read -r off size < <(partition "$img" "$3")
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.vfat -F 32 -i "$esp_id" -n "$4" "$dev" >/dev/null
+	detach "$dev"
+	echo "$2 /boot/efi" >"$tmp/marker"
+	mcopy -i "$img@@$off" "$tmp/marker" ::lifeboat-layout.txt
+}
+
+# gpt IMG LAYOUT SIZE BOOTFS: p1 ESP 64M, p2 /boot 320M, p3 the rest (LVM);
+# the ESP and /boot made and marked, their offsets in facts
+gpt() {
+	local img=$1 layout=$2 off size dev
+	rm -f "$img"
+	truncate -s "$3" "$img"
+	sgdisk -n 1:2048:+64M -t 1:ef00 -c "1:EFI System Partition" \
+		-n 2:0:+320M -t 2:8300 -n 3:0:0 -t 3:8e00 "$img" >/dev/null
+	part_facts "$img" "$layout" 1 2 3
+	make_esp "$img" "$layout" 1 ESP
+	read -r off size < <(partition "$img" 2)
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkdir -p "$tmp/boot-$layout/efi"
+	echo "$layout /boot" >"$tmp/boot-$layout/lifeboat-layout.txt"
+	if [ "$4" = xfs ]; then
+		mkfs.xfs -q -f -m uuid="$boot_uuid" -L boot "$dev"
+		mount "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+		cp -a "$tmp/boot-$layout/." "$tmp/mnt/"
+		umount "$tmp/mnt"
+	else
+		mkfs.ext4 -q -F -U "$boot_uuid" -L boot -d "$tmp/boot-$layout" "$dev"
+	fi
+	detach "$dev"
+}
+
+# lvs_of IMG LAYOUT VG LV:SIZE...: the VG on p3 and its LVs (inactive, no
+# device-mapper); each LV's offset and size in facts as LAYOUT_LV_offset
+make_vg() {
+	local img=$1 layout=$2 vg=$3 off size pv spec lv range first last pe_start extent
+	shift 3
+	read -r off size < <(partition "$img" 3)
+	attach pv -o "$off" --sizelimit "$size" "$img"
+	lvm=(--devices "$pv" --config 'devices { obtain_device_list_from_udev = 0 }
+		activation { udev_sync = 0 udev_rules = 0 } backup { backup = 0 archive = 0 }')
+	pvcreate -q "${lvm[@]}" "$pv"
+	vgcreate -q "${lvm[@]}" "$vg" "$pv"
+	for spec in "$@"; do
+		lvcreate -q "${lvm[@]}" --driverloaded n -an -Zn -L "${spec#*:}" -n "${spec%%:*}" \
+			"$vg" 2>/dev/null
+	done
+	pe_start=$(pvs "${lvm[@]}" --noheadings --units b --nosuffix -o pe_start "$pv" | tr -d ' ')
+	extent=$(vgs "${lvm[@]}" --noheadings --units b --nosuffix -o vg_extent_size "$vg" | tr -d ' ')
+	for spec in "$@"; do
+		lv=${spec%%:*}
+		range=$(lvs "${lvm[@]}" --driverloaded n --noheadings -o seg_pe_ranges "$vg/$lv" \
+			2>/dev/null | tr -d ' ')
+		first=${range##*:}
+		first=${first%-*}
+		last=${range##*-}
+		fact "${layout}_${lv//-/_}_offset" $((off + pe_start + first * extent))
+		fact "${layout}_${lv//-/_}_size" $(((last - first + 1) * extent))
+	done
+	vgs "${lvm[@]}" --noheadings -o vg_uuid "$vg" | tr -d ' -' >"$tmp/vg_uuid"
+	for spec in "$@"; do
+		lv=${spec%%:*}
+		lvs "${lvm[@]}" --driverloaded n --noheadings -o lv_uuid "$vg/$lv" 2>/dev/null |
+			tr -d ' -' >"$tmp/lv_uuid_$lv"
+	done
+	detach "$pv"
+}
+
+# lv_dev VAR IMG LAYOUT LV: a loop device on the LV's extents
+lv_dev() {
+	local -n d_=$1
+	local key=${3}_${4//-/_} off size
+	off=$(awk -F= -v k="${key}_offset" '$1 == k { print $2 }' "$out/facts")
+	size=$(awk -F= -v k="${key}_size" '$1 == k { print $2 }' "$out/facts")
+	attach d_ -o "$off" --sizelimit "$size" "$2"
+}
+
+# unpack DIR LAYOUT: the Debian root into DIR, marked
+unpack() {
+	tar -C "$1" --numeric-owner -xpf "$tarball"
+	echo "$2 /" >"$1/lifeboat-layout.txt"
+	mkdir -p "$1/boot/efi"
+	echo "lifeboat-$2" >"$1/etc/hostname"
+}
+
+make_rhel() {
+	local img=$out/rhel.img dev
+	esp_id=5A1E0E01 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b1
+	gpt "$img" rhel 1100M xfs
+	make_vg "$img" rhel rl root:640M swap:16M
+	lv_dev dev "$img" rhel swap
+	mkswap -q -L swap "$dev" >/dev/null
+	detach "$dev"
+	lv_dev dev "$img" rhel root
+	mkfs.xfs -q -f -L root "$dev"
+	mount "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	unpack "$tmp/mnt" rhel
+	cat >"$tmp/mnt/etc/fstab" <<EOT
+
+#
+# /etc/fstab
+# Created by anaconda on Tue Dec  1 12:00:00 2026
+#
+# Accessible filesystems, by reference, are maintained under '/dev/disk/'.
+# See man pages fstab(5), findfs(8), mount(8) and/or blkid(8) for more info.
+#
+# After editing this file, run 'systemctl daemon-reload' to update systemd
+# units generated from this file.
+#
+/dev/mapper/rl-root     /                       xfs     defaults        0 0
+UUID=$boot_uuid /boot                   xfs     defaults        0 0
+UUID=${esp_id:0:4}-${esp_id:4:4}          /boot/efi               vfat    umask=0077,shortname=winnt 0 2
+/dev/mapper/rl-swap     none                    swap    defaults        0 0
+EOT
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
+make_ubuntu() {
+	local img=$out/ubuntu.img dev
+	esp_id=5A1E0E03 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b3
+	gpt "$img" ubuntu 1100M ext4
+	make_vg "$img" ubuntu ubuntu-vg ubuntu-lv:640M
+	mkdir -p "$tmp/root-ubuntu"
+	unpack "$tmp/root-ubuntu" ubuntu
+	cat >"$tmp/root-ubuntu/etc/fstab" <<EOT
+# /etc/fstab: static file system information.
+#
+# Use 'blkid' to print the universally unique identifier for a
+# device; this may be used with UUID= as a more robust way to name devices
+# that works even if disks are added and removed. See fstab(5).
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+# / was on /dev/ubuntu-vg/ubuntu-lv during curtin installation
+/dev/disk/by-id/dm-uuid-LVM-$(cat "$tmp/vg_uuid")$(cat "$tmp/lv_uuid_ubuntu-lv") / ext4 defaults 0 1
+# /boot was on /dev/sda2 during curtin installation
+/dev/disk/by-uuid/$boot_uuid /boot ext4 defaults 0 1
+# /boot/efi was on /dev/sda1 during curtin installation
+/dev/disk/by-uuid/${esp_id:0:4}-${esp_id:4:4} /boot/efi vfat defaults 0 1
+EOT
+	lv_dev dev "$img" ubuntu ubuntu-lv
+	mkfs.ext4 -q -F -L root -d "$tmp/root-ubuntu" "$dev"
+	detach "$dev"
+}
+
+# Fedora: p3 btrfs, subvolumes root and home (the top is the default
+# subvolume and holds no system), fstab as anaconda writes it
+make_fedora() {
+	local img=$out/fedora.img dev off size uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000f5
+	esp_id=5A1E0E05 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b5
+	gpt "$img" fedora 1100M ext4
+	read -r off size < <(partition "$img" 3)
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.btrfs -q -f -U "$uuid" -L fedora "$dev" >/dev/null
+	mount -o compress=zstd:1 "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	btrfs -q subvolume create "$tmp/mnt/root" >/dev/null
+	btrfs -q subvolume create "$tmp/mnt/home" >/dev/null
+	echo "fedora /home" >"$tmp/mnt/home/lifeboat-layout.txt"
+	unpack "$tmp/mnt/root" fedora
+	cat >"$tmp/mnt/root/etc/fstab" <<EOT
+
+#
+# /etc/fstab
+# Created by anaconda on Tue Dec  1 12:00:00 2026
+#
+UUID=$uuid /                       btrfs   subvol=root,compress=zstd:1 0 0
+UUID=$boot_uuid /boot                   ext4    defaults        1 2
+UUID=${esp_id:0:4}-${esp_id:4:4}          /boot/efi               vfat    umask=0077,shortname=winnt 0 2
+UUID=$uuid /home                   btrfs   subvol=home,compress=zstd:1 0 0
+EOT
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
+# Debian's cloud image: GPT p1 ext4 root (the rest), p14 BIOS boot, p15
+# ESP, fstab by PARTUUID= as Debian's image writes it
+make_cloud() {
+	local img=$out/cloud.img dev off size p1=5a1e0e2a-7e57-4d16-9c0e-0000000000c1
+	local p15=5a1e0e2a-7e57-4d16-9c0e-0000000000cf
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 14:2048:+3M -t 14:ef02 -n 15:0:+124M -t 15:ef00 -u 15:$p15 \
+		-n 1:0:0 -t 1:8300 -u 1:$p1 "$img" >/dev/null
+	part_facts "$img" cloud 1 15
+	esp_id=5A1E0E07
+	make_esp "$img" cloud 15 UEFI
+	mkdir -p "$tmp/root-cloud"
+	unpack "$tmp/root-cloud" cloud
+	cat >"$tmp/root-cloud/etc/fstab" <<EOT
+PARTUUID=$p1 / ext4 rw,discard,errors=remount-ro,x-systemd.growfs 0 1
+PARTUUID=$p15 /boot/efi vfat defaults 0 0
+EOT
+	read -r off size < <(partition "$img" 1)
+	attach dev -o "$off" --sizelimit "$size" "$img"
+	mkfs.ext4 -q -F -L cloudimg-rootfs -d "$tmp/root-cloud" "$dev"
+	detach "$dev"
+}
+
+mkdir -p "$tmp/mnt"
+: >"$out/facts"
+make_rhel
+make_ubuntu
+make_fedora
+make_cloud

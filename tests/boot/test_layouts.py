@@ -1,0 +1,185 @@
+"""Issue 16: `lifeboat chroot` on the layouts distributions install
+(fx_layouts.py): the system found and named, its fstab's mounts made inside
+(/boot, /boot/efi by UUID=, /dev/mapper/..., /dev/disk/by-*), swap left
+alone, passwd run inside, and after exit nothing left mounted; the host then
+finds every filesystem clean and the changed /etc/shadow."""
+import re
+
+from fx_layouts import assert_clean, layouts, layout_cache, read_file  # noqa: F401
+from lifeboat_vm import Disk
+from test_guide import INCHROOT, enter, inside
+
+PASSWORD = "rescued-16"
+
+
+def passwd_inside(vm, user):
+    """passwd USER typed at its prompts, as a user does; its exit status."""
+    vm.child.sendline('passwd %s; echo "@CR@$?@"' % user)
+    for _ in range(2):
+        vm.expect(r"(?i)new password: ", 60)
+        vm.child.sendline(PASSWORD)
+    vm.expect(r"@CR@(\d+)@\r*\n", 60)
+    rc = int(vm.child.match.group(1))
+    vm.expect(re.escape(INCHROOT), 30)
+    return rc
+
+
+def ins(vm, cmd):
+    """inside() without bash's bracketed-paste switches (ESC [?2004l)."""
+    out, rc = inside(vm, cmd)
+    return re.sub(r"\x1b\[[?0-9;]*[a-zA-Z]", "", out).strip(), rc
+
+
+def shadow_line(text, user):
+    return [line for line in text.splitlines() if line.startswith(user + ":")][0]
+
+
+def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None):
+    """lifeboat chroot ARG (answer(vm) then answers its question): named,
+    fstab's mounts there, mount -a fine, swap off, passwd run; exit leaves
+    nothing mounted."""
+    vm.child.sendline("lifeboat chroot " + arg)
+    if answer:
+        answer(vm)
+    vm.expect(r"lifeboat: \S+ holds Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "cat /lifeboat-layout.txt /boot/lifeboat-layout.txt "
+                     "/boot/efi/lifeboat-layout.txt")
+    assert rc == 0 and out.split("\n") == [layout + " /", layout + " /boot",
+                                          layout + " /boot/efi"], out
+    mounts, rc = ins(vm, "cat /proc/mounts")
+    for where in mounts_wanted:
+        assert re.search(where, mounts, re.M), (where, mounts)
+    out, rc = ins(vm, "mount -a")
+    assert rc == 0, out
+    assert ins(vm, "cat /proc/mounts")[0] == mounts
+    assert ins(vm, "grep -vc ^Filename /proc/swaps")[0] == "0"
+    assert passwd_inside(vm, "root") == 0
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: \S+ unmounted, clean for (e2fsck -f|xfs_repair -n|btrfs check) ", 60)
+    vm.set_prompt()
+    assert vm.run("grep ' /media/' /proc/mounts")[1] == 1, vm.ok("cat /proc/mounts")
+    # the /dev/disk/by-* links made for the chroot are gone again
+    assert vm.run("test -e /dev/disk")[1] == 1, vm.ok("find /dev/disk")
+
+
+def mounts_of(layouts, name, fstype):
+    return [r"^/dev/\S+ / %s rw" % fstype, r"^/dev/sda2 /boot %s rw" % layouts.boot_fs(name),
+            r"^/dev/sda1 /boot/efi vfat rw"]
+
+
+def lvm_layout(vm_factory, layouts, name, vg, lv, fstype, chroot_first=None):
+    """The layout's VG activated by hand, lifeboat chroot /dev/VG/LV (after
+    chroot_first(vm) when given), the VG deactivated, poweroff; then the
+    host finds the root's /etc/shadow changed, the root LV, /boot and the
+    ESP clean."""
+    img = layouts.copy(name)
+    shadow = lambda: shadow_line(read_file(layouts, img, name, lv, fstype, "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    vm.ok("vgchange -ay " + vg, 120)
+    if chroot_first:
+        chroot_first(vm)
+    chroot_and_check(vm, "/dev/%s/%s" % (vg, lv), name, mounts_of(layouts, name, fstype))
+    vm.ok("vgchange -an " + vg, 120)
+    assert vm.ok("ls /dev/mapper | cat") == "control"  # a pipe: no colours
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    for part, fs in ((lv, fstype), ("p2", layouts.boot_fs(name)), ("p1", "vfat")):
+        assert_clean(layouts, img, name, part, fs)
+
+
+def test_rhel_lvm_xfs_chroot_by_lv_path(vm_factory, layouts):
+    """RHEL/Rocky's default: ESP, /boot XFS, VG rl with XFS root and swap;
+    lifeboat chroot /dev/rl/root (and /dev/mapper/rl-root for a command)."""
+    def by_mapper_name(vm):
+        out, rc = vm.run("lifeboat chroot /dev/mapper/rl-root cat /etc/hostname", 120)
+        assert rc == 0 and "lifeboat-rhel" in out, out
+        assert "fstab: skipped none (swap)" in out, out
+
+    lvm_layout(vm_factory, layouts, "rhel", "rl", "root", "xfs", by_mapper_name)
+
+
+def test_ubuntu_lvm_ext4_chroot_fstab_by_disk_links(vm_factory, layouts):
+    """Ubuntu server's default: ESP, /boot ext4, ubuntu-vg/ubuntu-lv ext4;
+    curtin's fstab names /dev/disk/by-id/dm-uuid-LVM-... and by-uuid, which
+    exist only with udev: lifeboat makes them for the chroot."""
+    lvm_layout(vm_factory, layouts, "ubuntu", "ubuntu-vg", "ubuntu-lv", "ext4")
+
+
+def test_no_argument_finds_both_systems_asks_and_takes_the_volumes_down(vm_factory, layouts):
+    """lifeboat chroot with no disk: both VGs activated, both roots found and
+    named, --root N takes one without asking, the console question the
+    other; on exit the VGs it activated are inactive again."""
+    rhel, ubuntu = layouts.copy("rhel"), layouts.copy("ubuntu")
+    shadow = lambda: shadow_line(read_file(layouts, rhel, "rhel", "root", "xfs", "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(rhel, 0), Disk(ubuntu, 1)], nic=None).up()
+    out, rc = vm.run("lifeboat chroot --root 9 true", 300)
+    assert rc == 100 and "no such root" in out, out
+    found = dict((m.group(2), int(m.group(1))) for m in re.finditer(
+        r"^lifeboat: found (\d+): (\S+)  Debian GNU/Linux 12$", out, re.M))
+    assert set(found) == {"/dev/mapper/rl-root", "/dev/mapper/ubuntu--vg-ubuntu--lv"}, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    out, rc = vm.run("lifeboat chroot --root %d cat /etc/hostname" % found["/dev/mapper/ubuntu--vg-ubuntu--lv"], 300)
+    assert rc == 0 and "lifeboat-ubuntu" in out, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+
+    def pick_rhel(vm):
+        vm.expect(r"which one\? \[1-2\] ", 300)
+        vm.child.sendline(str(found["/dev/mapper/rl-root"]))
+
+    chroot_and_check(vm, "", "rhel", mounts_of(layouts, "rhel", "xfs"), pick_rhel)
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    for part, fs in (("root", "xfs"), ("p2", "xfs"), ("p1", "vfat")):
+        assert_clean(layouts, rhel, "rhel", part, fs)
+    assert_clean(layouts, ubuntu, "ubuntu", "ubuntu-lv", "ext4")
+
+
+def test_fedora_btrfs_subvolumes_found_and_mounted_with_their_options(vm_factory, layouts):
+    """Fedora: the root in btrfs subvolume root (the default subvolume is the
+    top, which holds none), found with no disk named and mounted with its
+    fstab's subvol=root,compress=zstd:1; /home the subvolume home."""
+    img = layouts.copy("fedora")
+    shadow = lambda: shadow_line(read_file(layouts, img, "fedora", "p3", "btrfs", "/root/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    chroot_and_check(vm, "", "fedora", [r"^/dev/sda3 / btrfs rw,.*compress=zstd:1.*subvol=/root",
+                                        r"^/dev/sda3 /home btrfs rw,.*subvol=/home",
+                                        r"^/dev/sda2 /boot ext4 rw", r"^/dev/sda1 /boot/efi vfat rw"])
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    for part, fs in (("p3", "btrfs"), ("p2", "ext4"), ("p1", "vfat")):
+        assert_clean(layouts, img, "fedora", part, fs)
+
+
+def test_cloud_image_root_on_p1_esp_on_p15_by_partuuid(vm_factory, layouts):
+    """Debian's cloud image: p1 root, p14 BIOS boot, p15 ESP, fstab naming
+    both by PARTUUID=; found with no disk named."""
+    img = layouts.copy("cloud")
+    shadow = lambda: shadow_line(read_file(layouts, img, "cloud", "p1", "ext4", "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    vm.child.sendline("lifeboat chroot")
+    vm.expect(r"lifeboat: found 1: /dev/sda1  Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "cat /lifeboat-layout.txt /boot/efi/lifeboat-layout.txt")
+    assert rc == 0 and out.split("\n") == ["cloud /", "cloud /boot/efi"], out
+    mounts, rc = ins(vm, "cat /proc/mounts")
+    assert re.search(r"^/dev/sda15 /boot/efi vfat rw", mounts, re.M), mounts
+    assert ins(vm, "mount -a")[1] == 0
+    assert passwd_inside(vm, "root") == 0
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: /dev/sda1 unmounted, clean for e2fsck -f ", 60)
+    vm.set_prompt()
+    assert vm.run("grep ' /media/' /proc/mounts")[1] == 1
+    assert vm.poweroff() == 0
+    after = shadow()
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+    assert_clean(layouts, img, "cloud", "p1", "ext4")
+    assert_clean(layouts, img, "cloud", "p15", "vfat")
