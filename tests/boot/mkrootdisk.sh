@@ -2,15 +2,13 @@
 # Make test disks holding a real installed Debian system (bookworm, minbase).
 # Usage: tests/boot/mkrootdisk.sh OUTDIR
 #        tests/boot/mkrootdisk.sh --tarball   (make the cached tarball only;
-#        print its path: mklayouts.sh lays it out on other layouts)
+#        print its path: mklayouts.sh and fx_xfslvm.py lay it out on other layouts)
 # Writes OUTDIR/root.img (ext4 on the whole disk, slot 0: /dev/sda),
 # OUTDIR/extra.img (ext4, slot 1, mounted by UUID=) and OUTDIR/data.img (ext4,
 # slot 2: /dev/sdc at /srv/data). The debootstrap result is cached in
 # $LIFEBOAT_CACHE/debian-rootfs/ keyed by suite, variant and package list; the
 # mirror is read from the machine's apt configuration (no host names here).
 # Needs root (debootstrap, and mkfs.ext4 -d keeps ownership only as root).
-# tests/boot/mkrootdisk.sh --tarball makes only the cached tarball and prints
-# its path (other layouts of the same system, mkxfslvm.sh).
 set -euo pipefail
 out=$1
 suite=bookworm
@@ -55,10 +53,6 @@ if [ ! -s "$tarball" ]; then
 	mv "$tarball.new" "$tarball"
 	rm -rf "$tmp"
 	trap - EXIT
-fi
-if [ "$out" = --tarball ]; then
-	echo "$tarball"
-	exit 0
 fi
 
 if [ "$out" = --tarball ]; then
