@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "disktable.h"
 #include "format.h"
+#include "osrelease.h"
 #include "procmounts.h"
 #include "util.h"
 #include "warn.h"
@@ -165,6 +166,48 @@ static void unknown(struct disk_row *row)
 	copy_text(row->fs.type, sizeof(row->fs.type), "?");
 }
 
+/* A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root. */
+static void mountpoint_of(const char *root, const struct disk_row *row, char *m,
+			  size_t len)
+{
+	disktable_mountpoint(root, row->dev, m, len);
+	for (size_t a = 0; !m[0] && a < ARRAY_SIZE(row->alias); a++)
+		if (row->alias[a][0])
+			disktable_mountpoint(root, row->alias[a], m, len);
+}
+
+static void row_mountpoint(const char *root, struct disk_row *row)
+{
+	mountpoint_of(root, row, row->fs.mounted, sizeof(row->fs.mounted));
+}
+
+/*
+ * The system a mounted row holds, from its os-release where it is mounted
+ * (the first place, when several): read in the probe's child, as a disk
+ * that does not answer holds up whoever reads it.
+ */
+static void row_os(const char *root, const struct disk_row *row,
+		   struct disk_fs *fs)
+{
+	char m[sizeof(fs->mounted)], dir[PATH_MAX], *more;
+
+	fs->os[0] = '\0';
+	mountpoint_of(root, row, m, sizeof(m));
+	more = strstr(m, ",+");
+	if (more)
+		*more = '\0';
+	if (m[0] && path_join(dir, sizeof(dir), root, m))
+		(void)osrelease_name(dir, fs->os, sizeof(fs->os));
+}
+
+/* What a row holds: its filesystem, and once mounted its system. */
+static void probe_row(const char *root, const struct disk_row *row,
+		      struct disk_fs *fs)
+{
+	disktable_probe(root, row->dev, fs);
+	row_os(root, row, fs);
+}
+
 /* A child probing row's device, its answer on the returned pipe; -1: none. */
 static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 {
@@ -180,7 +223,7 @@ static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 		close(p[0]);
 		/* PID 1's OOM shield and blocked signals are not for it */
 		(void)child_reset();
-		disktable_probe(root, row->dev, &fs);
+		probe_row(root, row, &fs);
 		_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 : 1);
 	}
 	close(p[1]);
@@ -256,18 +299,6 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 	}
 }
 
-/* A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root. */
-static void row_mountpoint(const char *root, struct disk_row *row)
-{
-	char *m = row->fs.mounted;
-
-	disktable_mountpoint(root, row->dev, m, sizeof(row->fs.mounted));
-	for (size_t a = 0; !m[0] && a < ARRAY_SIZE(row->alias); a++)
-		if (row->alias[a][0])
-			disktable_mountpoint(root, row->alias[a], m,
-					     sizeof(row->fs.mounted));
-}
-
 /* A LUKS volume's state, the array an md member is in: from sysfs. */
 static void held(const char *root, struct disk_row *row)
 {
@@ -294,7 +325,7 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 	else
 		for (i = 0; i < n; i++)
 			if (wants_probe(&rows[i]))
-				disktable_probe(root, rows[i].dev, &rows[i].fs);
+				probe_row(root, &rows[i], &rows[i].fs);
 	for (i = 0; i < n; i++) {
 		row_mountpoint(root, &rows[i]);
 		held(root, &rows[i]);
@@ -352,6 +383,12 @@ static void format_row(FILE *out, const struct disk_row *r)
 	(void)fputc('\n', out);
 	below(out, r->fs.note);
 	below(out, r->state);
+	if (r->fs.os[0]) {
+		char holds[DISKTABLE_NOTE_MAX + 1];
+
+		cut_fmt(holds, sizeof(holds), "holds %s", r->fs.os);
+		below(out, holds);
+	}
 }
 
 void disktable_format(FILE *out, const struct disk_row *rows, int n)

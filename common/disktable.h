@@ -29,6 +29,8 @@ struct disk_fs {
 	char mounted[64];
 	/* what is stacked there (disknote.h); "" when nothing to say */
 	char note[DISKTABLE_NOTE_MAX + 1];
+	/* the system installed there, once mounted: "Debian GNU/Linux 12" */
+	char os[DISKTABLE_NOTE_MAX - 6 + 1];
 };
 
 struct disk_row {

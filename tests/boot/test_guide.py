@@ -221,6 +221,14 @@ def test_lifeboat_chroot_runs_a_command_and_keeps_its_status(vm_factory, install
     vm.ok("lifeboat mount sda")
     out, rc = vm.run("lifeboat chroot sda")
     assert rc == 1 and "already mounted on /media/sda" in out, out
+    # the disk table names the system a mounted root holds (issue 16); the
+    # mounted data disk holds none
+    vm.ok("lifeboat mount sdc")
+    table = vm.ok("lifeboat disks")
+    assert re.search(r"^  sda .* /media/sda *\n {10}holds Debian GNU/Linux 12$", table, re.M), table
+    assert re.search(r"^  sdc .* /media/sdc *$", table, re.M), table
+    assert table.count("holds ") == 1, table
+    vm.ok("lifeboat umount sdc")
     vm.ok("lifeboat umount sda")
     assert vm.poweroff() == 0
 

@@ -205,6 +205,9 @@ static void test_scan(void)
 	fakeroot_write(root, "/proc/self/mounts",
 		       "/dev/sdc1 /media/my\\040disk ext4 rw 0 0\n"
 		       "proc /proc proc rw 0 0\n");
+	/* a mounted root's system is named below its row */
+	fakeroot_write(root, "/media/my disk/etc/os-release",
+		       "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n");
 	{
 		struct disk_row rows[32];
 		char text[4096];
@@ -217,6 +220,8 @@ static void test_scan(void)
 		CHECK(rows[3].is_part);
 		CHECK_STR(rows[3].name, "sdc1");
 		CHECK_STR(rows[3].fs.mounted, "/media/my disk");
+		CHECK_STR(rows[3].fs.os, "Debian GNU/Linux 12");
+		CHECK_STR(rows[2].fs.os, "");
 		CHECK_INT(rows[3].bytes, 2000 * 512ULL);
 		CHECK_STR(rows[0].fs.label, "Lsda");
 		CHECK(strstr(rows[0].flags, "lifeboat-medium") != NULL);
@@ -225,6 +230,9 @@ static void test_scan(void)
 		CHECK(strstr(text, "DISK") != NULL);
 		CHECK(strstr(text, "not-the-medium") != NULL);
 		CHECK(strstr(text, "/media/my disk") != NULL);
+		CHECK(strstr(text,
+			     "/media/my disk\n"
+			     "          holds Debian GNU/Linux 12\n") != NULL);
 
 		/* in parallel, as the banner does: the same rows */
 		struct disk_row par[32];
