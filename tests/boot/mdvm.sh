@@ -22,6 +22,7 @@ mdvm_cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/debian-debs
 deb() {
 	local pkg=$1 dir=$mdvm_cache/$1
 	shift
+	: "${tmp:?the caller sets tmp}"
 	if [ ! -d "$dir" ]; then
 		mkdir -p "$mdvm_cache"
 		rm -rf "$dir.new" && mkdir "$dir.new"
@@ -79,7 +80,7 @@ EOT
 }
 
 md_vm() {
-	local vmlog=$1 script=$2 kpkg kdir kver bbdir f n drives qemu last
+	local vmlog=$1 script=$2 kpkg kdir kver bbdir f n drives qemu last letters
 	shift 2
 	kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
 	[ -n "$kpkg" ] || { echo "md_vm: apt knows no linux-image-amd64 (apt-get update?)" >&2; exit 111; }
@@ -95,7 +96,8 @@ md_vm() {
 		drives+=(-drive "if=none,id=d$n,format=raw,file=$f" -device "virtio-blk-pci,drive=d$n")
 		n=$((n + 1))
 	done
-	last=vd$(printf "\\x$(printf %x $((0x60 + n)))")
+	letters=abcdefghijklmnopqrstuvwxyz
+	last=vd${letters:n-1:1}
 	mdvm_initramfs "$kdir/lib/modules/$kver" "$bbdir" "$last" "$script"
 	qemu=(qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none -m 256
 		-chardev "file,id=s0,path=$vmlog,append=on" -serial chardev:s0

@@ -433,6 +433,7 @@ EOT
 # (mdvm.sh) over zeroed members with --assume-clean, then the host writes
 # the same ext4 at each member's data offset: raid1 keeps its data there on
 # every member, so the array is as a resync leaves it.
+# shellcheck disable=SC2016 # the VM's shell expands it
 md_vm_script='
 mk() {
 	mdadm --create "$1" --run --assume-clean --level=1 --raid-devices=2 \
@@ -474,7 +475,10 @@ make_md() {
 		dataoff=$(md_fact "$out/md-vm.log" "$layout" offset)
 		size=$(md_fact "$out/md-vm.log" "$layout" size)
 		conf=$(md_fact "$out/md-vm.log" "$layout" conf)
-		[ -n "$size" ] && [ -n "$conf" ] || { echo "mklayouts: no $layout from the VM" >&2; exit 1; }
+		if [ -z "$size" ] || [ -z "$conf" ]; then
+			echo "mklayouts: the md VM said nothing of $layout" >&2
+			exit 1
+		fi
 		fact "${layout}_member_offset" "$off"
 		fact "${layout}_member_size" "$(partition "$out/$layout-a.img" "$part" | cut -d' ' -f2)"
 		fact "${layout}_root_offset" $((off + ${dataoff:-0}))

@@ -118,6 +118,7 @@ make_luks() {
 
 # the arrays: each made as Debian's installer does, the ext4 image written
 # through the array
+# shellcheck disable=SC2016 # the VM's shell expands it
 md_script='
 # mkmd MD METADATA MEMBER-A MEMBER-B EXT4-IMAGE [NAME]
 mkmd() {
