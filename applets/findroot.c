@@ -17,6 +17,7 @@
 #include "findroot.h"
 #include "lifeboat.h"
 #include "osrelease.h"
+#include "rootopts.h"
 #include "util.h"
 
 #define ROOTS_MAX 16
@@ -214,28 +215,20 @@ static int is_root(const char *dir, char *os, size_t size)
 	       osrelease_name(dir, os, size) == 0;
 }
 
-/* the options of the / entry of dir's fstab, "ro" dropped, into buf */
+/* the options of the / entry of dir's fstab, as written, into buf */
 static void root_options(const char *dir, char *buf, size_t size)
 {
 	struct libmnt_table *tb = mnt_new_table();
 	struct libmnt_fs *fs;
-	char path[4096], *opts = NULL;
+	char path[4096];
 
 	buf[0] = '\0';
 	if (tb && path_join(path, sizeof(path), dir, "/etc/fstab") &&
 	    mnt_table_parse_fstab(tb, path) == 0 &&
 	    (fs = mnt_table_find_target(tb, "/", MNT_ITER_FORWARD)) &&
-	    mnt_fs_get_options(fs)) {
-		opts = strdup(mnt_fs_get_options(fs));
-		if (opts) {
-			(void)mnt_optstr_remove_option(&opts, "ro");
-			(void)mnt_optstr_remove_option(&opts, "rw");
-			(void)mnt_optstr_remove_option(&opts, "defaults");
-			if (snprintf(buf, size, "%s", opts) >= (int)size)
-				buf[0] = '\0';
-			free(opts);
-		}
-	}
+	    mnt_fs_get_options(fs) &&
+	    snprintf(buf, size, "%s", mnt_fs_get_options(fs)) >= (int)size)
+		buf[0] = '\0';
 	mnt_unref_table(tb);
 }
 
@@ -247,20 +240,38 @@ static void add_root(struct found_root *roots, int *n, const char *dev,
 
 	if (*n >= ROOTS_MAX)
 		return;
-	memset(r, 0, sizeof(*r));
+	root_options(dir, opts, sizeof(opts));
+	if (rootopts(subvol, opts, r->options, sizeof(r->options)) &&
+	    rootopts(subvol, "", r->options, sizeof(r->options))) {
+		(void)fprintf(stderr,
+			      "lifeboat: %s subvol=%s holds %s, but that name "
+			      "cannot be mounted by subvol=; skipped\n",
+			      dev, subvol, os);
+		return;
+	}
 	(void)snprintf(r->dev, sizeof(r->dev), "%s", dev);
 	(void)snprintf(r->subvol, sizeof(r->subvol), "%s", subvol);
 	(void)snprintf(r->os, sizeof(r->os), "%s", os);
-	/* options fits r->options with room for rw,subvol=NAME, */
-	root_options(dir, opts, sizeof(opts));
-	if (subvol[0] && !strstr(opts, "subvol="))
-		(void)snprintf(r->options, sizeof(r->options),
-			       "rw,subvol=%s%s%s", subvol, opts[0] ? "," : "",
-			       opts);
-	else
-		(void)snprintf(r->options, sizeof(r->options), "rw%s%s",
-			       opts[0] ? "," : "", opts);
 	(*n)++;
+}
+
+/*
+ * The subvolume a btrfs mount at target shows (the default subvolume when
+ * mounted without subvol=), as subvol= takes it, into buf; "" for the top.
+ */
+static void mounted_subvol(const char *target, char *buf, size_t size)
+{
+	struct libmnt_table *tb =
+		mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_fs *fs =
+		tb ? mnt_table_find_target(tb, target, MNT_ITER_BACKWARD) :
+		     NULL;
+	const char *root = fs ? mnt_fs_get_root(fs) : NULL;
+
+	if (!root ||
+	    snprintf(buf, size, "%s", rootopts_subvol(root)) >= (int)size)
+		buf[0] = '\0';
+	mnt_unref_table(tb);
 }
 
 /* the btrfs subvolumes at the top of the mount at dir, each a root? */
@@ -312,7 +323,7 @@ static int mounted(dev_t devno)
 
 static void look_at(struct found_root *roots, int *n, const char *name)
 {
-	char dev[128], os[128];
+	char dev[128], os[128], subvol[128];
 	const char *data = "";
 	struct stat st;
 	char *type;
@@ -335,10 +346,15 @@ static void look_at(struct found_root *roots, int *n, const char *name)
 	     !strcmp(type, "btrfs")) &&
 	    mount(dev, PROBE, type, MS_RDONLY | MS_NOSUID | MS_NODEV, data) ==
 		    0) {
-		if (is_root(PROBE, os, sizeof(os)))
-			add_root(roots, n, dev, "", PROBE, os);
-		else if (!strcmp(type, "btrfs"))
+		if (is_root(PROBE, os, sizeof(os))) {
+			/* btrfs: the default subvolume; say and mount which */
+			subvol[0] = '\0';
+			if (!strcmp(type, "btrfs"))
+				mounted_subvol(PROBE, subvol, sizeof(subvol));
+			add_root(roots, n, dev, subvol, PROBE, os);
+		} else if (!strcmp(type, "btrfs")) {
 			btrfs_roots(roots, n, dev);
+		}
 		(void)umount(PROBE);
 	}
 	free(type);

@@ -2,9 +2,10 @@
 /*
  * lifeboat chroot with no disk named: bring up the volumes (md arrays
  * assembled, LVM VGs activated, only those not already up), look at every
- * filesystem for a root holding /etc/fstab and an os-release (in each
- * top-level btrfs subvolume too), and take the one found, the one chosen
- * with --root N, or the one the user picks on the console.
+ * filesystem for a root holding /etc/fstab and an os-release (for btrfs in
+ * its default subvolume, else in each top-level subvolume), and take the one
+ * found, the one chosen with --root N, or the one the user picks on the
+ * console.
  */
 #ifndef LIFEBOAT_FINDROOT_H
 #define LIFEBOAT_FINDROOT_H
@@ -20,7 +21,7 @@ struct stack {
 
 struct found_root {
 	char dev[96]; /* /dev/sda2, /dev/mapper/rl-root, /dev/md0 */
-	char subvol[128]; /* the btrfs subvolume, "" for the top */
+	char subvol[128]; /* the btrfs subvolume it is in, "" for the top */
 	char os[128]; /* Debian GNU/Linux 12 */
 	char options[512]; /* how to mount it: its fstab's for / */
 };

@@ -1,11 +1,12 @@
 """Issue 16's distribution layouts (mklayouts.sh): the debootstrapped Debian
-root of mkrootdisk.sh laid out the way RHEL's and Ubuntu's installers do,
-with Debian's own tools; cached in $LIFEBOAT_CACHE/fixtures/layouts-KEY,
+root of mkrootdisk.sh laid out the way installers and cloud images do (md
+arrays made in a Debian VM, mdvm.sh), with Debian's own tools; cached in $LIFEBOAT_CACHE/fixtures/layouts-KEY,
 KEY from the sha256 of mklayouts.sh and the root tarball's name; each test
 works on copies. The host's checks after a boot use the host's tools only,
 through loop devices at each partition's or LV's offset (no device-mapper
 here)."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,7 +21,9 @@ SCRIPT = os.path.join(HERE, "mklayouts.sh")
 HOST_TOOLS = {"losetup": "mount", "sgdisk": "gdisk", "mkfs.vfat": "dosfstools",
               "fsck.vfat": "dosfstools", "mcopy": "mtools", "mkfs.xfs": "xfsprogs",
               "xfs_repair": "xfsprogs", "pvcreate": "lvm2", "mkfs.ext4": "e2fsprogs",
-              "debugfs": "e2fsprogs", "debootstrap": "debootstrap"}
+              "debugfs": "e2fsprogs", "debootstrap": "debootstrap", "mkfs.btrfs": "btrfs-progs",
+              "mdadm": "mdadm", "depmod": "kmod", "cpio": "cpio", "dpkg-deb": "dpkg",
+              "apt-get": "apt", "qemu-system-x86_64": "qemu-system-x86"}
 
 
 class Layouts:
@@ -38,6 +41,10 @@ class Layouts:
     @staticmethod
     def boot_fs(layout):
         return "xfs" if layout == "rhel" else "ext4"
+
+    def members(self, layout):
+        """The two member images of an array layout (md12, md090)."""
+        return [self.copy("%s-%s" % (layout, n)) for n in "ab"]
 
     def span(self, layout, part):
         """(offset, size) in bytes of a partition ("p2") or an LV ("root")."""
@@ -82,6 +89,24 @@ def assert_clean(layouts, img, layout, part, fstype):
             check(["fsck.vfat", "-n", dev])
         else:
             check(["e2fsck", "-fn", dev])
+
+
+def assert_md_clean(layouts, members, layout):
+    """The host's mdadm --examine finds both members of the array clean, in
+    sync and with the same event count; e2fsck -fn the ext4 on it clean."""
+    off, size = layouts.span(layout, "member")
+    dumps = []
+    for img in members:
+        with host_loop(img, off, size) as dev:
+            dumps.append(check(["mdadm", "--examine", dev]))
+    events = [re.search(r"^\s*Events : (\S+)", d, re.M).group(1) for d in dumps]
+    assert len(set(events)) == 1, dumps
+    for d in dumps:
+        assert re.search(r"^\s*State : clean$", d, re.M), d
+        assert re.search(r"^\s*Array State : AA ", d, re.M) or \
+            re.search(r"Active Devices : 2", d), d
+    for img in members:
+        assert_clean(layouts, img, layout, "root", "ext4")
 
 
 def read_file(layouts, img, layout, part, fstype, path):

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Lay the cached debootstrapped Debian root (mkrootdisk.sh --tarball) out on
 # the disk layouts distributions install (issue 16), with Debian's own tools
-# only (sgdisk, mkfs.vfat + mtools, mkfs.xfs, mkfs.ext4, lvm2), never with
-# the image's binaries. Usage: tests/boot/mklayouts.sh OUTDIR
+# only (sgdisk, mkfs.vfat + mtools, mkfs.xfs, mkfs.ext4, lvm2; mdadm
+# in a Debian VM, mdvm.sh), never with the image's binaries.
+# Usage: tests/boot/mklayouts.sh OUTDIR
 #
 # OUTDIR/rhel.img    the RHEL/Rocky installer default: GPT p1 ESP (vfat),
 #                    p2 /boot (XFS), p3 LVM PV of VG rl: LVs root (XFS, the
@@ -15,8 +16,21 @@
 #                    compress=zstd:1
 # OUTDIR/cloud.img   Debian's cloud image: GPT p1 ext4 root, p14 BIOS
 #                    boot, p15 ESP; fstab by PARTUUID=
+# OUTDIR/amazon.img  Amazon Linux 2023's image: GPT p1 XFS root, p127 BIOS
+#                    boot, p128 ESP; fstab by UUID=
+# OUTDIR/subvolat.img  Ubuntu's btrfs naming: p1 ESP, p2 btrfs with
+#                    subvolumes @ (root) and @home; fstab subvol=@
+# OUTDIR/opensuse.img  openSUSE's: p3 btrfs whose default subvolume is the
+#                    root (@/.snapshots/1/snapshot); fstab's / has no subvol=
+# OUTDIR/ubuntu24.img  Ubuntu 24.04's cloud image: p1 root, p14 BIOS boot,
+#                    p15 ESP, p16 /boot; fstab by LABEL=
+# OUTDIR/md12-a.img, md12-b.img    a server: md raid1 (metadata 1.2) of
+#                    both disks' p2 holding the ext4 root; fstab /dev/md0
+# OUTDIR/md090-a.img, md090-b.img  an older one: metadata 0.90 on MBR p1
 # OUTDIR/facts       name=value: each LV's offset and size in its image,
-#                    each partition's offset and size (LAYOUT_pN_offset)
+#                    each partition's offset and size (LAYOUT_pN_offset),
+#                    each array's member partition and its data in member
+#                    a (md12_member_offset, md12_root_offset)
 # Each filesystem holds /lifeboat-layout.txt saying "LAYOUT MOUNTPOINT".
 #
 # This host has no device-mapper (BUILD-NOTES section 9): an LV is written
@@ -26,6 +40,8 @@ mkdir -p "$1"
 out=$(realpath "$1")
 here=$(dirname "$(realpath "$0")")
 tarball=$("$here/mkrootdisk.sh" --tarball)
+# shellcheck source=tests/boot/mdvm.sh
+. "$here/mdvm.sh"
 export LVM_SUPPRESS_FD_WARNINGS=1
 # fixed, so that fstab can name them; set by each layout (its own: the
 # tests boot several layouts at once)
@@ -78,12 +94,13 @@ part_facts() {
 	done
 }
 
-# make_esp IMG LAYOUT N LABEL: FAT32 of id $esp_id on partition N, marked
+# make_esp IMG LAYOUT N LABEL [FATBITS]: FAT32 (or FATBITS) of id $esp_id
+# on partition N, marked
 make_esp() {
 	local img=$1 off size dev
 	read -r off size < <(partition "$img" "$3")
 	attach dev -o "$off" --sizelimit "$size" "$img"
-	mkfs.vfat -F 32 -i "$esp_id" -n "$4" "$dev" >/dev/null
+	mkfs.vfat -F "${5:-32}" -i "$esp_id" ${4:+-n "$4"} "$dev" >/dev/null
 	detach "$dev"
 	echo "$2 /boot/efi" >"$tmp/marker"
 	mcopy -i "$img@@$off" "$tmp/marker" ::lifeboat-layout.txt
@@ -280,9 +297,235 @@ EOT
 	detach "$dev"
 }
 
+# Amazon Linux 2023's image: GPT p1 XFS root (label /), p127 BIOS boot,
+# p128 ESP (10 MiB, FAT16), fstab by UUID= as that image writes it
+make_amazon() {
+	local img=$out/amazon.img dev uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000a2
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 128:2048:+10M -t 128:ef00 -c "128:EFI System Partition" \
+		-n 127:0:+1M -t 127:ef02 -c "127:BIOS Boot Partition" \
+		-n 1:0:0 -t 1:8300 -c 1:Linux "$img" >/dev/null
+	part_facts "$img" amazon 1 128
+	esp_id=5A1E0E02
+	make_esp "$img" amazon 128 "" 16
+	attach_part dev "$img" 1
+	mkfs.xfs -q -f -m uuid="$uuid" -L / "$dev"
+	mount "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	unpack "$tmp/mnt" amazon
+	cat >"$tmp/mnt/etc/fstab" <<EOT
+#
+UUID=$uuid     /           xfs    defaults,noatime  1   1
+UUID=${esp_id:0:4}-${esp_id:4:4}        /boot/efi       vfat    defaults,noatime,uid=0,gid=0,umask=0077,shortname=winnt,x-systemd.automount 0 2
+EOT
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
+# attach_part VAR IMG N: a loop device on partition N of IMG
+attach_part() {
+	local -n p_=$1
+	local off size
+	read -r off size < <(partition "$2" "$3")
+	attach p_ -o "$off" --sizelimit "$size" "$2"
+}
+
+# Ubuntu's (and openSUSE's older) btrfs naming: GPT p1 ESP, p2 btrfs with
+# subvolumes @ (the root) and @home at the top, which is the default
+# subvolume; fstab by UUID= with subvol=@ and subvol=@home
+make_subvolat() {
+	local img=$out/subvolat.img dev uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000a5
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 1:2048:+64M -t 1:ef00 -n 2:0:0 -t 2:8300 "$img" >/dev/null
+	part_facts "$img" subvolat 1 2
+	esp_id=5A1E0E0A
+	make_esp "$img" subvolat 1 ""
+	attach_part dev "$img" 2
+	mkfs.btrfs -q -f -U "$uuid" "$dev" >/dev/null
+	mount "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	btrfs -q subvolume create "$tmp/mnt/@" >/dev/null
+	btrfs -q subvolume create "$tmp/mnt/@home" >/dev/null
+	echo "subvolat /home" >"$tmp/mnt/@home/lifeboat-layout.txt"
+	unpack "$tmp/mnt/@" subvolat
+	cat >"$tmp/mnt/@/etc/fstab" <<EOT
+# /etc/fstab: static file system information.
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+# / was on /dev/sda2 during installation
+UUID=$uuid /               btrfs   defaults,subvol=@ 0       1
+# /boot/efi was on /dev/sda1 during installation
+UUID=${esp_id:0:4}-${esp_id:4:4}  /boot/efi       vfat    umask=0077      0       1
+# /home was on /dev/sda2 during installation
+UUID=$uuid /home           btrfs   defaults,subvol=@home 0       2
+EOT
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
+# openSUSE's: GPT p1 BIOS boot, p2 ESP, p3 btrfs whose default subvolume
+# (btrfs subvolume set-default) is the root, @/.snapshots/1/snapshot; fstab
+# mounts / with no subvol= and the others by subvol=/@/...
+make_opensuse() {
+	local img=$out/opensuse.img dev uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000a6 root
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 1:2048:+8M -t 1:ef02 -n 2:0:+64M -t 2:ef00 -n 3:0:0 -t 3:8300 "$img" >/dev/null
+	part_facts "$img" opensuse 2 3
+	esp_id=5A1E0E0B
+	make_esp "$img" opensuse 2 ""
+	attach_part dev "$img" 3
+	mkfs.btrfs -q -f -U "$uuid" "$dev" >/dev/null
+	mount "$dev" "$tmp/mnt" && mnts+=("$tmp/mnt")
+	btrfs -q subvolume create "$tmp/mnt/@" >/dev/null
+	btrfs -q subvolume create "$tmp/mnt/@/.snapshots" >/dev/null
+	mkdir "$tmp/mnt/@/.snapshots/1"
+	btrfs -q subvolume create "$tmp/mnt/@/.snapshots/1/snapshot" >/dev/null
+	btrfs -q subvolume create "$tmp/mnt/@/home" >/dev/null
+	echo "opensuse /home" >"$tmp/mnt/@/home/lifeboat-layout.txt"
+	echo "opensuse /.snapshots" >"$tmp/mnt/@/.snapshots/lifeboat-layout.txt"
+	root=$tmp/mnt/@/.snapshots/1/snapshot
+	unpack "$root" opensuse
+	mkdir -p "$root/.snapshots"
+	cat >"$root/etc/fstab" <<EOT
+UUID=$uuid  /                       btrfs  defaults                      0  0
+UUID=$uuid  /.snapshots             btrfs  subvol=/@/.snapshots          0  0
+UUID=$uuid  /home                   btrfs  subvol=/@/home                0  0
+UUID=${esp_id:0:4}-${esp_id:4:4}                             /boot/efi               vfat   utf8                          0  2
+EOT
+	btrfs -q subvolume set-default "$root"
+	umount "$tmp/mnt"
+	detach "$dev"
+}
+
+# Ubuntu 24.04's cloud image: GPT p1 ext4 root (LABEL=cloudimg-rootfs),
+# p14 BIOS boot, p15 ESP (LABEL=UEFI), p16 /boot ext4 (LABEL=BOOT); fstab
+# by LABEL= as that image writes it
+make_ubuntu24() {
+	local img=$out/ubuntu24.img dev
+	rm -f "$img"
+	truncate -s 1100M "$img"
+	sgdisk -n 14:2048:+4M -t 14:ef02 -n 15:0:+106M -t 15:ef00 \
+		-n 16:0:+128M -t 16:ea00 -n 1:0:0 -t 1:8300 "$img" >/dev/null
+	part_facts "$img" ubuntu24 1 15 16
+	esp_id=5A1E0E0C
+	make_esp "$img" ubuntu24 15 UEFI
+	mkdir -p "$tmp/boot-ubuntu24/efi" "$tmp/root-ubuntu24"
+	echo "ubuntu24 /boot" >"$tmp/boot-ubuntu24/lifeboat-layout.txt"
+	attach_part dev "$img" 16
+	mkfs.ext4 -q -F -L BOOT -d "$tmp/boot-ubuntu24" "$dev"
+	detach "$dev"
+	unpack "$tmp/root-ubuntu24" ubuntu24
+	cat >"$tmp/root-ubuntu24/etc/fstab" <<EOT
+LABEL=cloudimg-rootfs	/	 ext4	discard,commit=30,errors=remount-ro	0 1
+LABEL=BOOT	/boot	ext4	defaults	0 2
+LABEL=UEFI	/boot/efi	vfat	umask=0077	0 1
+EOT
+	attach_part dev "$img" 1
+	mkfs.ext4 -q -F -L cloudimg-rootfs -d "$tmp/root-ubuntu24" "$dev"
+	detach "$dev"
+}
+
+# The servers: md raid1 over two disks holding the ext4 root, fstab naming
+# /dev/md0. md12: GPT members (p1 BIOS boot, p2 Linux RAID), metadata 1.2,
+# made as Debian's installer does (mdadm --create /dev/md0 on host
+# server12: the array's name is server12:0); md090, an older one: MBR
+# members (p1 type fd), metadata 0.90. The arrays are made in a Debian VM
+# (mdvm.sh) over zeroed members with --assume-clean, then the host writes
+# the same ext4 at each member's data offset: raid1 keeps its data there on
+# every member, so the array is as a resync leaves it.
+# shellcheck disable=SC2016 # the VM's shell expands it
+md_vm_script='
+mk() {
+	mdadm --create "$1" --run --assume-clean --level=1 --raid-devices=2 \
+		--metadata="$2" --homehost="$3" "$4" "$5" </dev/null || fail "create $1"
+	echo "MKMD: $6 conf $(mdadm --detail --brief "$1")"
+	echo "MKMD: $6 size $(blockdev --getsize64 "$1")"
+	mdadm --stop "$1" || fail "stop $1"
+	echo "MKMD: $6 offset $(mdadm --examine "$4" | awk "/Data Offset/ { print \$4 * 512 }")"
+	mdadm --examine "$4" "$5" | grep -E "^/dev|Events|State :"
+}
+mk /dev/md0 1.2 server12 /dev/vda2 /dev/vdb2 md12
+mk /dev/md0 0.90 server090 /dev/vdc1 /dev/vdd1 md090
+'
+
+# md_fact LOG LAYOUT WHAT: what the VM said of the array
+md_fact() {
+	sed -n "s/^MKMD: $2 $3 //p" "$1" | tr -d '\r' | head -n1
+}
+
+make_md() {
+	local layout n off size dataoff conf tree part dev
+	for n in md12-a md12-b md090-a md090-b; do
+		rm -f "$out/$n.img"
+		truncate -s 700M "$out/$n.img"
+	done
+	for n in md12-a md12-b; do
+		sgdisk -n 1:2048:+1M -t 1:ef02 -n 2:0:0 -t 2:fd00 "$out/$n.img" >/dev/null
+	done
+	for n in md090-a md090-b; do
+		# an MBR (sgdisk -m: the GPT made into one), p1 of type fd
+		sgdisk -n 1:2048:0 -t 1:fd00 -m 1 "$out/$n.img" >/dev/null 2>&1
+	done
+	md_vm "$out/md-vm.log" "$md_vm_script" "$out/md12-a.img" "$out/md12-b.img" \
+		"$out/md090-a.img" "$out/md090-b.img"
+	for layout in md12 md090; do
+		part=2
+		[ "$layout" = md12 ] || part=1
+		read -r off size < <(partition "$out/$layout-a.img" "$part")
+		dataoff=$(md_fact "$out/md-vm.log" "$layout" offset)
+		size=$(md_fact "$out/md-vm.log" "$layout" size)
+		conf=$(md_fact "$out/md-vm.log" "$layout" conf)
+		if [ -z "$size" ] || [ -z "$conf" ]; then
+			echo "mklayouts: the md VM said nothing of $layout" >&2
+			exit 1
+		fi
+		fact "${layout}_member_offset" "$off"
+		fact "${layout}_member_size" "$(partition "$out/$layout-a.img" "$part" | cut -d' ' -f2)"
+		fact "${layout}_root_offset" $((off + ${dataoff:-0}))
+		fact "${layout}_root_size" "$size"
+		tree=$tmp/root-$layout
+		mkdir -p "$tree"
+		unpack "$tree" "$layout"
+		cat >"$tree/etc/fstab" <<EOT
+# /etc/fstab: static file system information.
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+/dev/md0        /               ext4    errors=remount-ro 0       1
+EOT
+		mkdir -p "$tree/etc/mdadm"
+		cat >"$tree/etc/mdadm/mdadm.conf" <<EOT
+# mdadm.conf
+#
+# Please refer to mdadm.conf(5) for information about this file.
+#
+
+# automatically tag new arrays as belonging to the local system
+HOMEHOST <system>
+
+# instruct the monitoring daemon where to send mail alerts
+MAILADDR root
+
+# definitions of existing MD arrays
+$conf
+EOT
+		truncate -s "$size" "$tmp/$layout.ext4"
+		mkfs.ext4 -q -F -L root -d "$tree" "$tmp/$layout.ext4"
+		for n in a b; do
+			dd if="$tmp/$layout.ext4" of="$out/$layout-$n.img" bs=1M \
+				seek=$((off + ${dataoff:-0})) oflag=seek_bytes conv=notrunc,sparse status=none
+		done
+		rm -f "$tmp/$layout.ext4"
+	done
+}
+
 mkdir -p "$tmp/mnt"
 : >"$out/facts"
 make_rhel
 make_ubuntu
 make_fedora
 make_cloud
+make_amazon
+make_subvolat
+make_opensuse
+make_ubuntu24
+make_md

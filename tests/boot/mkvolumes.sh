@@ -18,14 +18,13 @@
 # the LVs are written through loop devices at their extents' offsets, the
 # LUKS volumes are encrypted in place in user space (cryptsetup reencrypt;
 # LUKS1 by converting a pbkdf2 LUKS2 header, as LUKS1's own reencrypt needs
-# dm), and the md arrays are made in a Debian VM: Debian's kernel (downloaded
-# with apt and unpacked into the cache, not installed), an initramfs of
-# Debian's busybox-static, the host's Debian mdadm with its libraries and the
-# md and virtio modules, under TCG. Needs root (losetup).
+# dm), and the md arrays are made in a Debian VM (mdvm.sh). Needs root
+# (losetup).
 set -euo pipefail
 mkdir -p "$1"
 out=$(realpath "$1")
-cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/debian-debs
+# shellcheck source=tests/boot/mdvm.sh
+. "$(dirname "$(realpath "$0")")/mdvm.sh"
 passphrase='lifeboat rescue 15'
 keyfile_text='fixture-key-file-0123456789abcdef'
 export LVM_SUPPRESS_FD_WARNINGS=1
@@ -117,54 +116,10 @@ make_luks() {
 		awk '/Memory:/ { printf "%s%s", s, $2; s = "," }')" >>"$out/facts"
 }
 
-# deb PACKAGE [PATH...]: unpack a Debian package (downloaded with apt, not
-# installed), or only the PATHs of it (tar patterns), into $cache/PACKAGE
-# once; print that directory
-deb() {
-	local pkg=$1 dir=$cache/$1
-	shift
-	if [ ! -d "$dir" ]; then
-		mkdir -p "$cache"
-		rm -rf "$dir.new" && mkdir "$dir.new"
-		(cd "$tmp" && apt-get download -q "$pkg") >&2
-		dpkg-deb --fsys-tarfile "$tmp/$pkg"_*.deb | tar -x -C "$dir.new" --wildcards "$@"
-		rm -f "$tmp/$pkg"_*.deb
-		mv "$dir.new" "$dir"
-	fi
-	echo "$dir"
-}
-
-# insmod order for MODULES... from DIR's modules.dep (deps, deepest first)
-module_order() {
-	local dir=$1
-	shift
-	for m in "$@"; do
-		awk -v m="$m" -F': *' '$1 ~ ("/" m ".ko$") {
-			n = split($2, d, " "); for (i = n; i >= 1; i--) print d[i]; print $1 }' \
-			"$dir/modules.dep"
-	done | awk '!seen[$0]++'
-}
-
-md_initramfs() {
-	local kdir=$1 bbdir=$2 root=$tmp/mdroot m lib
-	mkdir -p "$root"/{bin,dev,proc,sys,run,tmp,modules}
-	cp "$bbdir/bin/busybox" "$root/bin/busybox"
-	cp /sbin/mdadm "$root/bin/mdadm"
-	for lib in $(ldd /sbin/mdadm | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-	module_order "$kdir" virtio_pci virtio_blk raid1 >"$root/modules.list"
-	while read -r m; do cp "$kdir/$m" "$root/modules/"; done <"$root/modules.list"
-	sed -i 's|.*/||' "$root/modules.list"
-	cat >"$root/init" <<'EOF'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
-fail() { echo "MKMD: failed: $*"; poweroff -f; }
-for m in $(cat /modules.list); do insmod "/modules/$m" || fail "insmod $m"; done
-for i in $(seq 100); do [ -b /dev/vdf ] && break; sleep 0.1; done
-[ -b /dev/vdf ] || fail "no /dev/vdf"
+# the arrays: each made as Debian's installer does, the ext4 image written
+# through the array
+# shellcheck disable=SC2016 # the VM's shell expands it
+md_script='
 # mkmd MD METADATA MEMBER-A MEMBER-B EXT4-IMAGE [NAME]
 mkmd() {
 	mdadm --create "$1" --run --level=1 --raid-devices=2 --metadata="$2" \
@@ -175,53 +130,21 @@ mkmd() {
 	mdadm --wait "$1"
 	mdadm --detail "$1"
 	mdadm --stop "$1" || fail "stop $1"
-	mdadm --examine "$3" "$4" | grep -E '^/dev|Events'
+	mdadm --examine "$3" "$4" | grep -E "^/dev|Events"
 }
 mkmd /dev/md0 1.2 /dev/vda /dev/vdb /dev/vde md12
 mkmd /dev/md1 0.90 /dev/vdc /dev/vdd /dev/vdf
-sync
-echo "MKMD: done"
-poweroff -f
-EOF
-	chmod +x "$root/init"
-	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) >"$tmp/md-initrd.gz"
-}
+'
 
 make_md() {
-	local kpkg kdir kver bbdir n f vmlog drives qemu
-	kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$kpkg" ] || { echo "mkvolumes: apt knows no linux-image-amd64 (apt-get update?)" >&2; exit 111; }
-	kdir=$(deb "$kpkg" './boot/vmlinuz-*' './lib/modules/*/kernel/drivers/md/*' \
-		'./lib/modules/*/kernel/drivers/virtio/*' './lib/modules/*/kernel/drivers/block/virtio_blk.ko')
-	kver=$(basename "$(echo "$kdir"/lib/modules/*)")
-	# the package's modules.dep is made at install: make it for this subset
-	[ -e "$kdir/lib/modules/$kver/modules.dep" ] || depmod -b "$kdir" "$kver"
-	bbdir=$(deb busybox-static ./bin/busybox)
-	md_initramfs "$kdir/lib/modules/$kver" "$bbdir"
+	local n
 	for n in md12-a md12-b md090-a md090-b; do truncate -s 48M "$out/$n.img"; done
 	truncate -s 32M "$tmp/md12.ext4" "$tmp/md090.ext4"
 	fs_image "$tmp/md12.ext4" md12
 	fs_image "$tmp/md090.ext4" md090
-	vmlog=$out/md-vm.log
-	drives=()
-	n=0
-	for f in "$out/md12-a.img" "$out/md12-b.img" "$out/md090-a.img" "$out/md090-b.img" \
-		"$tmp/md12.ext4,readonly=on" "$tmp/md090.ext4,readonly=on"; do
-		drives+=(-drive "if=none,id=d$n,format=raw,file=$f" -device "virtio-blk-pci,drive=d$n")
-		n=$((n + 1))
-	done
-	qemu=(qemu-system-x86_64 -accel tcg -nodefaults -no-reboot -display none -m 256
-		-chardev "file,id=s0,path=$vmlog,append=on" -serial chardev:s0
-		-kernel "$(echo "$kdir"/boot/vmlinuz-*)" -initrd "$tmp/md-initrd.gz"
-		-append "console=ttyS0 panic=-1 quiet" "${drives[@]}")
-	printf '# QEMU command line:\n# %s\n' "${qemu[*]}" >"$vmlog"
-	echo "mkvolumes: md arrays in a Debian VM ($kpkg, TCG; log: $vmlog)" >&2
-	timeout 900 "${qemu[@]}"
-	grep -q '^MKMD: done' "$vmlog" || {
-		echo "mkvolumes: the md VM failed:" >&2
-		tail -n 30 "$vmlog" >&2
-		exit 1
-	}
+	md_vm "$out/md-vm.log" "$md_script" "$out/md12-a.img" "$out/md12-b.img" \
+		"$out/md090-a.img" "$out/md090-b.img" "$tmp/md12.ext4,readonly=on" \
+		"$tmp/md090.ext4,readonly=on"
 }
 
 : >"$out/facts"

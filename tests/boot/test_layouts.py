@@ -5,7 +5,7 @@ alone, passwd run inside, and after exit nothing left mounted; the host then
 finds every filesystem clean and the changed /etc/shadow."""
 import re
 
-from fx_layouts import assert_clean, layouts, layout_cache, read_file  # noqa: F401
+from fx_layouts import assert_clean, assert_md_clean, layouts, layout_cache, read_file  # noqa: F401
 from lifeboat_vm import Disk
 from test_guide import INCHROOT, enter, inside
 
@@ -183,3 +183,134 @@ def test_cloud_image_root_on_p1_esp_on_p15_by_partuuid(vm_factory, layouts):
     assert after != before and after.split(":")[1].startswith("$"), (before, after)
     assert_clean(layouts, img, "cloud", "p1", "ext4")
     assert_clean(layouts, img, "cloud", "p15", "vfat")
+
+
+def found_and_checked(vm, found, layout, files, mounts_wanted, fsck):
+    """lifeboat chroot with no disk named on a boot that holds one system:
+    found as `found` and named, the files of each filesystem seen where
+    its fstab mounts it, mounts_wanted in /proc/mounts, mount -a inside
+    leaves every fstab entry but swap mounted, passwd run for root; exit
+    leaves nothing mounted and nothing active: no array, no mapping, no
+    /dev/disk links."""
+    vm.child.sendline("lifeboat chroot")
+    vm.expect(r"lifeboat: found 1: %s  Debian GNU/Linux 12\r*\n" % re.escape(found), 300)
+    vm.expect(r"lifeboat: \S+ holds Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "cat " + " ".join(path.rstrip("/") + "/lifeboat-layout.txt"
+                                         for path in files))
+    assert rc == 0 and out.split("\n") == ["%s %s" % (layout, f) for f in files], out
+    mounts, rc = ins(vm, "cat /proc/mounts")
+    for where in mounts_wanted:
+        assert re.search(where, mounts, re.M), (where, mounts)
+    out, rc = ins(vm, "mount -a")
+    assert rc == 0, out
+    out, rc = ins(vm, "awk '!/^#/ && NF >= 3 && $3 != \"swap\" { print $2 }' /etc/fstab | "
+                      "while read -r t; do mountpoint -q \"$t\" || echo \"not mounted: $t\"; done")
+    assert rc == 0 and "not mounted" not in out, out
+    assert passwd_inside(vm, "root") == 0
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: \S+ unmounted, clean for %s " % re.escape(fsck), 120)
+    vm.set_prompt()
+    assert vm.run("grep ' /media/' /proc/mounts")[1] == 1, vm.ok("cat /proc/mounts")
+    assert vm.run("test -e /dev/disk")[1] == 1, vm.ok("find /dev/disk")
+    assert vm.run("grep ^md /proc/mdstat")[1] != 0, vm.ok("cat /proc/mdstat")
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+
+
+def one_layout(vm_factory, layouts, name, root, fstype, shadow_path="/etc/shadow"):
+    """The layout's image at slot 0; a function that reads root's shadow
+    line from the host."""
+    img = layouts.copy(name)
+    shadow = lambda: shadow_line(read_file(layouts, img, name, root, fstype, shadow_path), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+    return img, vm, shadow, before
+
+
+def assert_changed(before, after):
+    assert after != before and after.split(":")[1].startswith("$"), (before, after)
+
+
+def test_amazon_linux_xfs_root_p1_bios_boot_p127_esp_p128(vm_factory, layouts):
+    """Amazon Linux 2023's image (layout 2; Rocky's GenericCloud is the same
+    idea): p1 XFS root, p127 BIOS boot, p128 ESP, fstab by UUID= with
+    x-systemd.automount on the ESP."""
+    img, vm, shadow, before = one_layout(vm_factory, layouts, "amazon", "p1", "xfs")
+    found_and_checked(vm, "/dev/sda1", "amazon", ["/", "/boot/efi"],
+                      [r"^/dev/sda1 / xfs rw,noatime", r"^/dev/sda128 /boot/efi vfat rw,noatime"],
+                      "xfs_repair -n")
+    assert vm.poweroff() == 0
+    assert_changed(before, shadow())
+    assert_clean(layouts, img, "amazon", "p1", "xfs")
+    assert_clean(layouts, img, "amazon", "p128", "vfat")
+
+
+def test_btrfs_at_and_at_home_subvolumes(vm_factory, layouts):
+    """Ubuntu's (and openSUSE's older) btrfs naming (layout 5b): the root in
+    subvolume @ at the top, /home in @home, fstab subvol=@ and subvol=@home."""
+    img, vm, shadow, before = one_layout(vm_factory, layouts, "subvolat", "p2", "btrfs",
+                                         "/@/etc/shadow")
+    found_and_checked(vm, "/dev/sda2 subvol=@", "subvolat", ["/", "/boot/efi", "/home"],
+                      [r"^/dev/sda2 / btrfs rw,.*subvol=/@ ", r"^/dev/sda2 /home btrfs rw,.*subvol=/@home ",
+                       r"^/dev/sda1 /boot/efi vfat rw"], "btrfs check")
+    assert vm.poweroff() == 0
+    assert_changed(before, shadow())
+    assert_clean(layouts, img, "subvolat", "p2", "btrfs")
+    assert_clean(layouts, img, "subvolat", "p1", "vfat")
+
+
+def test_btrfs_root_is_the_default_subvolume(vm_factory, layouts):
+    """openSUSE's layout (5b): fstab's / has no subvol=, the root is the
+    btrfs default subvolume (@/.snapshots/1/snapshot, set-default): found
+    and mounted there, /home and /.snapshots by their subvol=/@/..."""
+    img, vm, shadow, before = one_layout(vm_factory, layouts, "opensuse", "p3", "btrfs")
+    found_and_checked(vm, "/dev/sda3 subvol=@/.snapshots/1/snapshot", "opensuse",
+                      ["/", "/boot/efi", "/home", "/.snapshots"],
+                      [r"^/dev/sda3 / btrfs rw,.*subvol=/@/\.snapshots/1/snapshot ",
+                       r"^/dev/sda3 /home btrfs rw,.*subvol=/@/home ",
+                       r"^/dev/sda3 /\.snapshots btrfs rw,.*subvol=/@/\.snapshots ",
+                       r"^/dev/sda2 /boot/efi vfat rw"], "btrfs check")
+    assert vm.poweroff() == 0
+    assert_changed(before, shadow())
+    assert_clean(layouts, img, "opensuse", "p3", "btrfs")
+    assert_clean(layouts, img, "opensuse", "p2", "vfat")
+
+
+def test_ubuntu_2404_cloud_image_by_label(vm_factory, layouts):
+    """Ubuntu 24.04's cloud image (layout 7b): p1 root, p14 BIOS boot, p15
+    ESP (LABEL=UEFI), p16 /boot (LABEL=BOOT), fstab all by LABEL=."""
+    img, vm, shadow, before = one_layout(vm_factory, layouts, "ubuntu24", "p1", "ext4")
+    found_and_checked(vm, "/dev/sda1", "ubuntu24", ["/", "/boot", "/boot/efi"],
+                      [r"^/dev/sda1 / ext4 rw,.*commit=30", r"^/dev/sda16 /boot ext4 rw",
+                       r"^/dev/sda15 /boot/efi vfat rw"], "e2fsck -f")
+    assert vm.poweroff() == 0
+    assert_changed(before, shadow())
+    for part, fs in (("p1", "ext4"), ("p16", "ext4"), ("p15", "vfat")):
+        assert_clean(layouts, img, "ubuntu24", part, fs)
+
+
+def md_server(vm_factory, layouts, name):
+    """A server's raid1 root (layout 6), members at slots 0 and 1: lifeboat
+    chroot assembles the array as the /dev/md0 its fstab names, finds the
+    root there, stops the array on exit; the host finds both members clean
+    and in step, the ext4 clean and root's password changed."""
+    members = layouts.members(name)
+    shadow = lambda: shadow_line(read_file(layouts, members[1], name, "root", "ext4",
+                                           "/etc/shadow"), "root")
+    before = shadow()
+    vm = vm_factory(boot="kernel", disks=[Disk(members[0], 0), Disk(members[1], 1)],
+                    nic=None).up()
+    found_and_checked(vm, "/dev/md0", name, ["/"], [r"^/dev/md0 / ext4 rw"], "e2fsck -f")
+    assert vm.poweroff() == 0
+    assert_changed(before, shadow())
+    assert_md_clean(layouts, members, name)
+
+
+def test_md_raid1_metadata_1_2_root_on_dev_md0(vm_factory, layouts):
+    """Metadata 1.2, made by another host (name server12:0), on GPT p2."""
+    md_server(vm_factory, layouts, "md12")
+
+
+def test_md_raid1_metadata_0_90_root_on_dev_md0(vm_factory, layouts):
+    """Metadata 0.90 (preferred minor 0), on MBR p1 of type fd."""
+    md_server(vm_factory, layouts, "md090")
