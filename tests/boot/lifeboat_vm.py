@@ -36,7 +36,7 @@ BOOT_PROMPT = "root@lifeboat:~# "
 NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found|ssh: .*|  .*|warning: .*)$")
 PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
 PANIC = "Kernel panic - not syncing"
-BOOT_KINDS = ("kernel", "cdrom", "iso-disk", "pxe")
+BOOT_KINDS = ("kernel", "cdrom", "iso-disk", "pxe", "disk")
 FIRMWARES = ("bios", "uefi")
 
 
@@ -136,7 +136,8 @@ class VM:
         elif self.boot == "cdrom":
             cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
                     "-device", "ide-cd,drive=cd0,bootindex=0"]
-        # iso-disk: the ISO is attached as a disk below; pxe: not at all
+        # iso-disk: the ISO is attached as a disk below; pxe: not at all;
+        # disk: neither, the firmware boots the disk given boot=True
         disks = list(self.disks)
         if self.boot == "iso-disk":
             disks.append(Disk(ISO, 7, serial="LIFEBOAT-MEDIUM", readonly=True, boot=True))

@@ -3,6 +3,10 @@
 # Usage: tests/boot/mkrootdisk.sh OUTDIR
 #        tests/boot/mkrootdisk.sh --tarball   (make the cached tarball only;
 #        print its path: mklayouts.sh and fx_xfslvm.py lay it out on other layouts)
+#        tests/boot/mkrootdisk.sh --tarball boot   (the same root plus a kernel
+#        (linux-image-cloud-amd64), initramfs-tools, grub-pc-bin and
+#        grub2-common, for mkbootdisk.sh: update-initramfs and grub-install
+#        run in lifeboat chroot; a tarball of its own, the other stays as is)
 # Writes OUTDIR/root.img (ext4 on the whole disk, slot 0: /dev/sda),
 # OUTDIR/extra.img (ext4, slot 1, mounted by UUID=) and OUTDIR/data.img (ext4,
 # slot 2: /dev/sdc at /srv/data). The debootstrap result is cached in
@@ -14,12 +18,19 @@ out=$1
 suite=bookworm
 variant=minbase
 include=mount,passwd,e2fsprogs
+name=$suite-$variant
+if [ "$out" = --tarball ] && [ "${2-}" = boot ]; then
+	# grub-pc-bin, not grub-pc: grub-pc's postinst would run grub-install
+	# and update-grub inside debootstrap's chroot, which is on no disk
+	include=$include,linux-image-cloud-amd64,initramfs-tools,grub-pc-bin,grub2-common
+	name=$suite-$variant-boot
+fi
 # fixed so that the installed fstab can name them
 extra_uuid=5a1e0e2a-7e57-4d15-9c0e-0000000000e1
 root_uuid=5a1e0e2a-7e57-4d15-9c0e-0000000000a0
 cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/debian-rootfs
 key=$(printf '%s %s %s v1' "$suite" "$variant" "$include" | sha256sum | cut -c1-12)
-tarball=$cache/$suite-$variant-$key.tar
+tarball=$cache/$name-$key.tar
 
 mirror() {
 	# the first archive (not -security) that serves $suite, deb822 then one-line

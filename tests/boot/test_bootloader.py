@@ -1,0 +1,127 @@
+"""Issue 16: the installed system's own boot tools run in `lifeboat chroot`.
+On Debian's cloud image layout (p1 ext4 root, p14 BIOS boot, p15 ESP;
+mkbootdisk.sh) with a kernel, initramfs-tools and GRUB's BIOS files
+installed but no boot loader: update-initramfs -u, grub-install /dev/sda and
+update-grub run inside the chroot found with no disk named. The host then
+finds a new, valid initramfs, GRUB's boot.img in sector 0 pointing at
+core.img in the BIOS boot partition, a grub.cfg for that kernel and clean
+filesystems; and the disk itself, booted by SeaBIOS, starts GRUB, the
+kernel and the new initramfs."""
+import gzip
+import hashlib
+import lzma
+import os
+import re
+import subprocess
+import tempfile
+
+from fx_layouts import assert_clean, bootdisk, bootdisk_cache, check, read_file  # noqa: F401
+from fx_volumes import host_loop
+from lifeboat_vm import Disk
+from test_guide import INCHROOT, enter
+from test_layouts import ins
+
+SERIAL_GRUB = ("GRUB_TERMINAL=serial\n"
+               "GRUB_SERIAL_COMMAND=\"serial --unit=0 --speed=115200\"\n"
+               "GRUB_TIMEOUT=1\n"
+               "GRUB_CMDLINE_LINUX=\"console=ttyS0,115200\"\n"
+               "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n")
+
+
+def dump(disk, img, part, path):
+    """A file's bytes from an ext4 partition, read by the host's debugfs."""
+    off, size = disk.span("bios", part)
+    with host_loop(img, off, size) as dev, tempfile.TemporaryDirectory() as d:
+        check(["debugfs", "-R", "dump %s %s/f" % (path, d), dev])
+        with open(d + "/f", "rb") as f:
+            return f.read()
+
+
+def decompress(data):
+    """One compressed cpio archive of an initramfs, decompressed."""
+    if data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        return subprocess.run(["zstd", "-dc"], input=data, capture_output=True,
+                              check=True).stdout
+    if data[:6] == b"\xfd7zXZ\x00":
+        return lzma.decompress(data)
+    raise AssertionError("initramfs: unknown compression %r" % data[:8])
+
+
+def cpio_names(data):
+    """The names in an initramfs: newc cpio archives (uncompressed early
+    ones, then compressed ones), as the kernel unpacks them."""
+    names, pos = [], 0
+    while pos < len(data):
+        if data[pos:pos + 1] == b"\0":  # padding between archives
+            pos += 1
+            continue
+        if data[pos:pos + 6] != b"070701":
+            return names + cpio_names(decompress(data[pos:]))
+        size = int(data[pos + 54:pos + 62], 16)
+        namesize = int(data[pos + 94:pos + 102], 16)
+        name = data[pos + 110:pos + 110 + namesize - 1].decode()
+        pos = (pos + 110 + namesize + 3) & ~3
+        pos = (pos + size + 3) & ~3
+        if name != "TRAILER!!!":
+            names.append(name)
+    return names
+
+
+def test_update_initramfs_grub_install_update_grub_in_chroot(vm_factory, bootdisk):
+    img = bootdisk.copy("bios")
+    kver = bootdisk.facts["kver"]
+    initrd = "/boot/initrd.img-" + kver
+    before = hashlib.sha256(dump(bootdisk, img, "p1", initrd)).hexdigest()
+    with open(img, "rb") as f:
+        assert b"GRUB" not in f.read(512)  # no boot loader yet
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None, mem=1024).up()
+    vm.child.sendline("lifeboat chroot")
+    vm.expect(r"lifeboat: found 1: /dev/sda1  Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "update-initramfs -u", 1200)
+    assert rc == 0 and "Generating %s" % initrd in out, out
+    out, rc = ins(vm, "mkdir -p /etc/default/grub.d && printf '%s' > "
+                      "/etc/default/grub.d/serial.cfg" % SERIAL_GRUB.replace("\n", "\\n"))
+    assert rc == 0, out
+    out, rc = ins(vm, "grub-install /dev/sda", 600)
+    assert rc == 0 and "Installation finished. No error reported." in out, out
+    out, rc = ins(vm, "update-grub", 600)
+    assert rc == 0 and "Found linux image: /boot/vmlinuz-" + kver in out, out
+    assert "Found initrd image: " + initrd in out, out
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: /dev/sda1 unmounted, clean for e2fsck -f ", 60)
+    vm.set_prompt()
+    assert vm.poweroff() == 0
+
+    new = dump(bootdisk, img, "p1", initrd)
+    assert hashlib.sha256(new).hexdigest() != before
+    names = cpio_names(new)
+    for want in ("init", "conf/initramfs.conf", "lib/modules/%s/modules.dep" % kver):
+        assert want in names or "./" + want in names or "usr/" + want in names, (want, names[:40])
+    p14 = bootdisk.span("bios", "p14")[0]
+    with open(img, "rb") as f:
+        mbr = f.read(512)
+        f.seek(p14)
+        core = f.read(512)
+    # boot.img: its message strings, and the sector of core.img (at 0x5c)
+    assert b"GRUB \0" in mbr and mbr[510:] == b"\x55\xaa", mbr
+    assert int.from_bytes(mbr[0x5c:0x64], "little") == p14 // 512, mbr[0x5c:0x64]
+    # diskboot.img, core.img's first sector, in the BIOS boot partition
+    assert b"loading" in core, core
+    cfg = read_file(bootdisk, img, "bios", "p1", "ext4", "/boot/grub/grub.cfg")
+    assert re.search(r"^\s*linux\s+/boot/vmlinuz-%s root=\S+ ro console=ttyS0" % re.escape(kver),
+                     cfg, re.M), cfg
+    assert re.search(r"^\s*initrd\s+%s$" % re.escape(initrd), cfg, re.M), cfg
+    assert "terminal_output serial" in cfg, cfg
+    assert_clean(bootdisk, img, "bios", "p1", "ext4")
+    assert_clean(bootdisk, img, "bios", "p15", "vfat")
+
+    # the disk itself: SeaBIOS, GRUB on the serial console, the kernel, the
+    # new initramfs (no init in a minbase root: it stops there)
+    vm = vm_factory(boot="disk", disks=[Disk(img, 0, boot=True)], nic=None, mem=1024).start()
+    vm.expect(r"Booting `Debian GNU/Linux'", 300)
+    vm.expect(r"Loading Linux %s \.\.\." % re.escape(kver), 120)
+    vm.expect(r"Linux version %s" % re.escape(kver), 300)
+    vm.expect(r"Loading, please wait\.\.\.", 600)
