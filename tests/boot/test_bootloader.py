@@ -10,7 +10,6 @@ kernel and the new initramfs."""
 import gzip
 import hashlib
 import lzma
-import os
 import re
 import subprocess
 import tempfile
@@ -18,14 +17,19 @@ import tempfile
 from fx_layouts import assert_clean, bootdisk, bootdisk_cache, check, read_file  # noqa: F401
 from fx_volumes import host_loop
 from lifeboat_vm import Disk
-from test_guide import INCHROOT, enter
-from test_layouts import ins
+from test_guide import enter, inside
 
 SERIAL_GRUB = ("GRUB_TERMINAL=serial\n"
                "GRUB_SERIAL_COMMAND=\"serial --unit=0 --speed=115200\"\n"
                "GRUB_TIMEOUT=1\n"
                "GRUB_CMDLINE_LINUX=\"console=ttyS0,115200\"\n"
                "GRUB_CMDLINE_LINUX_DEFAULT=\"\"\n")
+
+
+def ins(vm, cmd, seconds=60):
+    """inside() without bash's bracketed-paste switches (ESC [?2004l)."""
+    out, rc = inside(vm, cmd, seconds)
+    return re.sub(r"\x1b\[[?0-9;]*[a-zA-Z]", "", out).strip(), rc
 
 
 def dump(disk, img, part, path):
