@@ -109,7 +109,7 @@ BOOT_SCRIPT = os.path.join(HERE, "mkbootdisk.sh")
 @pytest.fixture(scope="session")
 def bootdisk_cache():
     """mkbootdisk.sh's disk (the Debian root with a kernel, initramfs-tools
-    and GRUB's BIOS files, as Debian's cloud image lays it out), cached in
+    and GRUB (BIOS and EFI), as Debian's cloud image lays it out), cached in
     $LIFEBOAT_CACHE/fixtures/bootdisk-KEY like the layouts."""
     if os.geteuid() != 0:
         pytest.fail("mkbootdisk.sh needs root (losetup, debootstrap)")

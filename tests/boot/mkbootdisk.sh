@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The disk of issue 16's boot loader test: the cached Debian root with a
-# kernel, initramfs-tools and GRUB's BIOS files (mkrootdisk.sh --tarball
+# kernel, initramfs-tools and GRUB (BIOS and EFI) (mkrootdisk.sh --tarball
 # boot) laid out as Debian's cloud image is (GPT p1 ext4 root, p14 BIOS
 # boot, p15 ESP, fstab by PARTUUID=), with Debian's own tools only, never
 # the image's binaries. No boot loader is installed: the test runs
 # grub-install, update-grub and update-initramfs in lifeboat chroot.
 # Usage: tests/boot/mkbootdisk.sh OUTDIR
 #
-# OUTDIR/bios.img  the disk (sparse)
-# OUTDIR/facts     name=value: bios_pN_offset and bios_pN_size of p1, p14
+# OUTDIR/boot.img  the disk (sparse)
+# OUTDIR/facts     name=value: boot_pN_offset and boot_pN_size of p1, p14
 #                  and p15 in bytes; kver, the installed kernel's version
 # Needs root (losetup, mkfs.ext4 -d keeps ownership only as root).
 set -euo pipefail
@@ -39,7 +39,7 @@ partition() {
 
 fact() { printf '%s=%s\n' "$1" "$2" >>"$out/facts"; }
 
-img=$out/bios.img
+img=$out/boot.img
 rm -f "$img"
 : >"$out/facts"
 truncate -s 1600M "$img"
@@ -47,8 +47,8 @@ sgdisk -n 14:2048:+3M -t 14:ef02 -n 15:0:+124M -t 15:ef00 -u 15:$p15 \
 	-n 1:0:0 -t 1:8300 -u 1:$p1 "$img" >/dev/null
 for n in 1 14 15; do
 	read -r off size < <(partition "$img" "$n")
-	fact "bios_p${n}_offset" "$off"
-	fact "bios_p${n}_size" "$size"
+	fact "boot_p${n}_offset" "$off"
+	fact "boot_p${n}_size" "$size"
 done
 
 read -r off size < <(partition "$img" 15)
@@ -68,7 +68,7 @@ if [ -z "$kver" ] || [ ! -s "$root/boot/initrd.img-$kver" ]; then
 fi
 fact kver "$kver"
 mkdir -p "$root/boot/efi"
-echo lifeboat-bios >"$root/etc/hostname"
+echo lifeboat-boot >"$root/etc/hostname"
 cat >"$root/etc/fstab" <<EOT
 PARTUUID=$p1 / ext4 rw,discard,errors=remount-ro,x-systemd.growfs 0 1
 PARTUUID=$p15 /boot/efi vfat defaults 0 0

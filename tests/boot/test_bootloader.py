@@ -1,6 +1,6 @@
 """Issue 16: the installed system's own boot tools run in `lifeboat chroot`.
 On Debian's cloud image layout (p1 ext4 root, p14 BIOS boot, p15 ESP;
-mkbootdisk.sh) with a kernel, initramfs-tools and GRUB's BIOS files
+mkbootdisk.sh) with a kernel, initramfs-tools and GRUB (BIOS and EFI)
 installed but no boot loader: update-initramfs -u, grub-install /dev/sda and
 update-grub run inside the chroot found with no disk named. The host then
 finds a new, valid initramfs, GRUB's boot.img in sector 0 pointing at
@@ -34,7 +34,7 @@ def ins(vm, cmd, seconds=60):
 
 def dump(disk, img, part, path):
     """A file's bytes from an ext4 partition, read by the host's debugfs."""
-    off, size = disk.span("bios", part)
+    off, size = disk.span("boot", part)
     with host_loop(img, off, size) as dev, tempfile.TemporaryDirectory() as d:
         check(["debugfs", "-R", "dump %s %s/f" % (path, d), dev])
         with open(d + "/f", "rb") as f:
@@ -74,7 +74,7 @@ def cpio_names(data):
 
 
 def test_update_initramfs_grub_install_update_grub_in_chroot(vm_factory, bootdisk):
-    img = bootdisk.copy("bios")
+    img = bootdisk.copy("boot")
     kver = bootdisk.facts["kver"]
     initrd = "/boot/initrd.img-" + kver
     before = hashlib.sha256(dump(bootdisk, img, "p1", initrd)).hexdigest()
@@ -104,7 +104,7 @@ def test_update_initramfs_grub_install_update_grub_in_chroot(vm_factory, bootdis
     names = cpio_names(new)
     for want in ("init", "conf/initramfs.conf", "lib/modules/%s/modules.dep" % kver):
         assert want in names or "./" + want in names or "usr/" + want in names, (want, names[:40])
-    p14 = bootdisk.span("bios", "p14")[0]
+    p14 = bootdisk.span("boot", "p14")[0]
     with open(img, "rb") as f:
         mbr = f.read(512)
         f.seek(p14)
@@ -114,13 +114,13 @@ def test_update_initramfs_grub_install_update_grub_in_chroot(vm_factory, bootdis
     assert int.from_bytes(mbr[0x5c:0x64], "little") == p14 // 512, mbr[0x5c:0x64]
     # diskboot.img, core.img's first sector, in the BIOS boot partition
     assert b"loading" in core, core
-    cfg = read_file(bootdisk, img, "bios", "p1", "ext4", "/boot/grub/grub.cfg")
+    cfg = read_file(bootdisk, img, "boot", "p1", "ext4", "/boot/grub/grub.cfg")
     assert re.search(r"^\s*linux\s+/boot/vmlinuz-%s root=\S+ ro console=ttyS0" % re.escape(kver),
                      cfg, re.M), cfg
     assert re.search(r"^\s*initrd\s+%s$" % re.escape(initrd), cfg, re.M), cfg
     assert "terminal_output serial" in cfg, cfg
-    assert_clean(bootdisk, img, "bios", "p1", "ext4")
-    assert_clean(bootdisk, img, "bios", "p15", "vfat")
+    assert_clean(bootdisk, img, "boot", "p1", "ext4")
+    assert_clean(bootdisk, img, "boot", "p15", "vfat")
 
     # the disk itself: SeaBIOS, GRUB on the serial console, the kernel, the
     # new initramfs (no init in a minbase root: it stops there)
@@ -129,3 +129,54 @@ def test_update_initramfs_grub_install_update_grub_in_chroot(vm_factory, bootdis
     vm.expect(r"Loading Linux %s \.\.\." % re.escape(kver), 120)
     vm.expect(r"Linux version %s" % re.escape(kver), 300)
     vm.expect(r"Loading, please wait\.\.\.", 600)
+
+
+def test_grub_install_under_uefi_registers_its_boot_entry(vm_factory, bootdisk):
+    """Lifeboat booted by UEFI (OVMF): grub-install in lifeboat chroot takes
+    the x86_64-efi platform, writes GRUB to the ESP (/boot/efi, fstab's
+    PARTUUID=) and registers its boot entry with efibootmgr, which needs the
+    firmware's variables (efivarfs) in the chroot. The host finds grubx64.efi
+    on a clean ESP and the entry in the variable store; the firmware then
+    boots the disk by that entry into GRUB and the kernel."""
+    img = bootdisk.copy("boot")
+    kver = bootdisk.facts["kver"]
+    vm = vm_factory(boot="kernel", firmware="uefi", disks=[Disk(img, 0)], nic=None,
+                    mem=1024).up(300)
+    vm.ok("test -d /sys/firmware/efi/efivars")
+    vm.child.sendline("lifeboat chroot")
+    vm.expect(r"lifeboat: found 1: /dev/sda1  Debian GNU/Linux 12\r*\n", 120)
+    enter(vm, "", 120)
+    out, rc = ins(vm, "mkdir -p /etc/default/grub.d && printf '%s' > "
+                      "/etc/default/grub.d/serial.cfg" % SERIAL_GRUB.replace("\n", "\\n"))
+    assert rc == 0, out
+    out, rc = ins(vm, "grub-install", 600)
+    assert rc == 0 and "Installing for x86_64-efi platform." in out, out
+    # without the variables it only warns, and the firmware never hears of it
+    assert "Installation finished. No error reported." in out and "warning" not in out, out
+    out, rc = ins(vm, "efibootmgr -v")
+    assert rc == 0 and re.search(r"(?i)^Boot[0-9A-F]{4}\* debian\s.*\\EFI\\debian\\grubx64\.efi",
+                                 out, re.M), out
+    out, rc = ins(vm, "update-grub", 600)
+    assert rc == 0 and "Found linux image: /boot/vmlinuz-" + kver in out, out
+    vm.child.sendline("exit")
+    vm.expect(r"lifeboat: /dev/sda1 unmounted, clean for e2fsck -f ", 60)
+    vm.set_prompt()
+    assert vm.run("grep efivarfs /proc/mounts")[1] == 1  # unmounted too
+    assert vm.poweroff() == 0
+
+    esp = bootdisk.span("boot", "p15")[0]
+    efi = subprocess.run(["mtype", "-i", "%s@@%d" % (img, esp), "::/EFI/debian/grubx64.efi"],
+                         capture_output=True, check=True).stdout
+    assert efi[:2] == b"MZ", efi[:16]
+    efivars = vm.tmpdir + "/OVMF_VARS.fd"
+    with open(efivars, "rb") as f:
+        store = f.read()
+    assert "\\EFI\\debian\\grubx64.efi".encode("utf-16-le") in store
+    assert_clean(bootdisk, img, "boot", "p1", "ext4")
+    assert_clean(bootdisk, img, "boot", "p15", "vfat")
+
+    # no bootindex: the firmware follows its own BootOrder, the new entry
+    vm = vm_factory(boot="disk", firmware="uefi", efivars=efivars, disks=[Disk(img, 0)],
+                    nic=None, mem=1024).start()
+    vm.expect(r"Booting `Debian GNU/Linux'", 600)
+    vm.expect(r"Linux version %s" % re.escape(kver), 300)
