@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lifeboat chroot DISK [COMMAND...]: the rescue guide's chroot sequence in
- * one step. Mount the root read-write on /media/DISK, then proc, sys, dev
- * (bind), dev/pts, a tmpfs on /run, DNS, and the system's own fstab entries;
+ * one step. Mount the root read-write on /media/DISK, then proc, sys (and
+ * efivarfs under UEFI), dev (bind), dev/pts, a tmpfs on /run, DNS, and the
+ * system's own fstab entries;
  * run its shell; on exit unmount exactly what was mounted, last first, root
  * included, so that e2fsck finds the disk clean.
  */
@@ -35,6 +36,8 @@ static const char *const api_mounts[][4] = {
 	{ "/dev/pts", "devpts", "devpts", "gid=5,mode=620,ptmxmode=666" },
 	{ "/run", "tmpfs", "tmpfs", "nosuid,nodev,mode=755" },
 };
+
+#define EFIVARS "/sys/firmware/efi/efivars"
 
 static int chroot_usage(void)
 {
@@ -174,6 +177,25 @@ left_alone:
 	       "a link into /run; DNS may not work in the chroot\n");
 }
 
+/*
+ * Booted by UEFI, the firmware's variables (efivarfs) too: grub-install
+ * registers its boot entry with efibootmgr, which fails without them, and
+ * the chroot's new sysfs has only their empty mount point. Booted by BIOS
+ * there is no such directory and nothing to say. Not mounted is no reason
+ * to stop: everything else in the chroot still works.
+ */
+static void mount_efivars(struct mounts *m, const char *root)
+{
+	char target[4096];
+
+	if (rootpath_dir(root, EFIVARS, target, sizeof(target)))
+		return;
+	if (mounts_add(m, "efivarfs", target, "efivarfs",
+		       "nosuid,nodev,noexec") < 0)
+		printf("lifeboat: no EFI variables in the chroot: "
+		       "grub-install and efibootmgr cannot set boot entries\n");
+}
+
 static int mount_api(struct mounts *m, const char *root)
 {
 	char target[4096];
@@ -192,6 +214,7 @@ static int mount_api(struct mounts *m, const char *root)
 			       api_mounts[i][3]) < 0)
 			return -1;
 	}
+	mount_efivars(m, root);
 	return 0;
 }
 

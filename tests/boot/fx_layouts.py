@@ -126,3 +126,27 @@ def read_file(layouts, img, layout, part, fstype, path):
                 check(["umount", mnt])
         finally:
             os.rmdir(mnt)
+
+
+BOOT_SCRIPT = os.path.join(HERE, "mkbootdisk.sh")
+
+
+@pytest.fixture(scope="session")
+def bootdisk_cache():
+    """mkbootdisk.sh's disk (the Debian root with a kernel, initramfs-tools
+    and GRUB (BIOS and EFI), as Debian's cloud image lays it out), cached in
+    $LIFEBOAT_CACHE/fixtures/bootdisk-KEY like the layouts."""
+    if os.geteuid() != 0:
+        pytest.fail("mkbootdisk.sh needs root (losetup, debootstrap)")
+    missing = sorted({pkg for tool, pkg in HOST_TOOLS.items() if shutil.which(tool) is None})
+    if missing:
+        pytest.fail("host packages missing: %s (make deps)" % " ".join(missing))
+    tarball = subprocess.run([os.path.join(HERE, "mkrootdisk.sh"), "--tarball", "boot"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    key = sha256(BOOT_SCRIPT)[:8] + os.path.basename(tarball)[-16:-4]
+    return cached(os.path.join(CACHE, "bootdisk-" + key), BOOT_SCRIPT)
+
+
+@pytest.fixture
+def bootdisk(bootdisk_cache, tmp_path):
+    return Layouts(bootdisk_cache, str(tmp_path))

@@ -36,7 +36,7 @@ BOOT_PROMPT = "root@lifeboat:~# "
 NOTICE = re.compile(r"^lifeboat: (eth\d+ \S+|no network interface found|ssh: .*|  .*|warning: .*)$")
 PROMPT = "@LB@# "  # set once the shell answers; nothing else prints it
 PANIC = "Kernel panic - not syncing"
-BOOT_KINDS = ("kernel", "cdrom", "iso-disk", "pxe")
+BOOT_KINDS = ("kernel", "cdrom", "iso-disk", "pxe", "disk")
 FIRMWARES = ("bios", "uefi")
 
 
@@ -98,7 +98,7 @@ def make_disk(path, size_mib, fill=None):
 
 class VM:
     def __init__(self, name, boot="kernel", disks=(), nic="user", smp=2, mem=512,
-                 append="", firmware="bios", extra=(), tmpdir=None):
+                 append="", firmware="bios", extra=(), tmpdir=None, efivars=None):
         if boot not in BOOT_KINDS:
             raise ValueError("boot=%r: not one of %s" % (boot, ", ".join(BOOT_KINDS)))
         if firmware not in FIRMWARES:
@@ -110,6 +110,9 @@ class VM:
         self.smp, self.mem = smp, mem
         self.append = append
         self.firmware = firmware
+        # UEFI: this OVMF variable store, used as it is (an earlier VM's
+        # boot entries), instead of a fresh copy in tmpdir
+        self.efivars = efivars
         self.extra = list(extra)
         self.hostfwd = []  # (host port, guest port) on 127.0.0.1
         self.tmpdir = tmpdir or os.path.join(TOP, "_build", "test-tmp", name)
@@ -126,8 +129,9 @@ class VM:
                "-display", "none", "-serial", "mon:stdio", "-smp", str(self.smp),
                "-m", str(self.mem)]
         if self.firmware == "uefi":
-            vars_copy = os.path.join(self.tmpdir, "OVMF_VARS.fd")
-            shutil.copyfile(OVMF_VARS, vars_copy)
+            vars_copy = self.efivars or os.path.join(self.tmpdir, "OVMF_VARS.fd")
+            if not self.efivars:
+                shutil.copyfile(OVMF_VARS, vars_copy)
             cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
                     "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy]
         if self.boot == "kernel":
@@ -136,7 +140,8 @@ class VM:
         elif self.boot == "cdrom":
             cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
                     "-device", "ide-cd,drive=cd0,bootindex=0"]
-        # iso-disk: the ISO is attached as a disk below; pxe: not at all
+        # iso-disk: the ISO is attached as a disk below; pxe: not at all;
+        # disk: neither, the firmware boots the disk given boot=True
         disks = list(self.disks)
         if self.boot == "iso-disk":
             disks.append(Disk(ISO, 7, serial="LIFEBOAT-MEDIUM", readonly=True, boot=True))

@@ -3,6 +3,11 @@
 # Usage: tests/boot/mkrootdisk.sh OUTDIR
 #        tests/boot/mkrootdisk.sh --tarball   (make the cached tarball only;
 #        print its path: mklayouts.sh and fx_xfslvm.py lay it out on other layouts)
+#        tests/boot/mkrootdisk.sh --tarball boot   (the same root plus a kernel
+#        (linux-image-cloud-amd64), initramfs-tools, grub2-common, grub-pc-bin,
+#        grub-efi-amd64-bin and efibootmgr, for mkbootdisk.sh: update-initramfs
+#        and grub-install run in lifeboat chroot; a tarball of its own, the
+#        other one and its key stay as they are)
 # Writes OUTDIR/root.img (ext4 on the whole disk, slot 0: /dev/sda),
 # OUTDIR/extra.img (ext4, slot 1, mounted by UUID=) and OUTDIR/data.img (ext4,
 # slot 2: /dev/sdc at /srv/data). The debootstrap result is cached in
@@ -14,12 +19,21 @@ out=$1
 suite=bookworm
 variant=minbase
 include=mount,passwd,e2fsprogs
+name=$suite-$variant
+if [ "$out" = --tarball ] && [ "${2-}" = boot ]; then
+	# the -bin packages, not grub-pc or grub-efi-amd64: their postinst
+	# would run grub-install and update-grub inside debootstrap's chroot,
+	# which is on no disk
+	include=$include,linux-image-cloud-amd64,initramfs-tools,grub2-common
+	include=$include,grub-pc-bin,grub-efi-amd64-bin,efibootmgr
+	name=$suite-$variant-boot
+fi
 # fixed so that the installed fstab can name them
 extra_uuid=5a1e0e2a-7e57-4d15-9c0e-0000000000e1
 root_uuid=5a1e0e2a-7e57-4d15-9c0e-0000000000a0
 cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/debian-rootfs
 key=$(printf '%s %s %s v1' "$suite" "$variant" "$include" | sha256sum | cut -c1-12)
-tarball=$cache/$suite-$variant-$key.tar
+tarball=$cache/$name-$key.tar
 
 mirror() {
 	# the first archive (not -security) that serves $suite, deb822 then one-line
