@@ -334,11 +334,13 @@ static int chroot_options(int argc, char **argv, int *want, struct stack *st)
 
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--root") && i + 1 < argc &&
-		    (*want = atoi(argv[i + 1])) >= 1)
+		    (*want = atoi(argv[i + 1])) >= 1) {
 			i += 2;
-		else if (!strcmp(argv[i], "--key-file") && i + 1 < argc)
-			st->key_file = argv[(i += 2) - 1];
-		else
+		}
+		else if (!strcmp(argv[i], "--key-file") && i + 1 < argc) {
+			st->key_file = argv[i + 1];
+			i += 2;
+		} else
 			return -1;
 	}
 	if (st->key_file && access(st->key_file, R_OK) < 0) {

@@ -46,7 +46,7 @@ static int skipped(const struct stack *s, const char *dev)
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->items[i].kind == STACK_SKIP &&
+		if (s->items[i].kind == UP_SKIP &&
 		    !strcmp(s->items[i].dev, dev))
 			return 1;
 	return 0;
@@ -92,6 +92,11 @@ static int open_luks(struct stack *s, const char *dev, const char *name,
 	     *argv[7] = { "cryptsetup", "open" };
 	int i = 2;
 
+	if (!enough_ram(dev)) {
+		free(version);
+		(void)stack_push(s, UP_SKIP, dev, dev);
+		return 0;
+	}
 	if (key) {
 		printf("lifeboat: %s is LUKS%s: opening it as %s%s with the "
 		       "key file %s\n",
@@ -107,12 +112,12 @@ static int open_luks(struct stack *s, const char *dev, const char *name,
 	argv[i++] = (char *)dev;
 	argv[i++] = (char *)name;
 	argv[i] = NULL;
-	if (!enough_ram(dev) || run(argv, 0, NULL, 0) != 0) {
+	if (run(argv, 0, NULL, 0) != 0) {
 		printf("lifeboat: %s not opened: skipped\n", dev);
-		(void)stack_push(s, STACK_SKIP, dev, dev);
+		(void)stack_push(s, UP_SKIP, dev, dev);
 		return 0;
 	}
-	if (stack_push(s, STACK_CRYPT, name, dev) < 0) {
+	if (stack_push(s, UP_CRYPT, name, dev) < 0) {
 		argv[1] = "close";
 		argv[2] = (char *)name;
 		argv[3] = NULL;
@@ -219,7 +224,7 @@ static void rename_one(struct stack_item *it, const char *name, char *dev,
 	free(it->name);
 	it->name = strdup(name);
 	if (!it->name)
-		it->kind = STACK_SKIP; /* left open: we no longer know it */
+		it->kind = UP_SKIP; /* left open: we no longer know it */
 }
 
 void crypt_rename(struct stack *s, const char *crypttab, char *dev,
@@ -231,7 +236,7 @@ void crypt_rename(struct stack *s, const char *crypttab, char *dev,
 
 	while (crypttab_next(&p, &e))
 		for (i = 0; i < s->n; i++)
-			if (s->items[i].kind == STACK_CRYPT &&
+			if (s->items[i].kind == UP_CRYPT &&
 			    !strncmp(s->items[i].name, "luks-", 5) &&
 			    same_device(e.source, s->items[i].dev))
 				rename_one(&s->items[i], e.name, dev, size);

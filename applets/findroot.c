@@ -76,7 +76,7 @@ static int vg_active(const char *uuid)
 	return found;
 }
 
-int stack_push(struct stack *s, enum stack_kind kind, const char *name,
+int stack_push(struct stack *s, enum up_kind kind, const char *name,
 	       const char *dev)
 {
 	struct stack_item *it;
@@ -98,7 +98,7 @@ int stack_busy(const struct stack *s)
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->items[i].kind != STACK_SKIP)
+		if (s->items[i].kind != UP_SKIP)
 			return 1;
 	return 0;
 }
@@ -108,7 +108,7 @@ static void vg_change(struct stack *s, const char *name)
 	char *argv[] = { "lvm", "vgchange", "-ay", (char *)name, NULL };
 
 	if (run(argv, 0, NULL, 0) == 0 &&
-	    stack_push(s, STACK_VG, name, NULL) < 0) {
+	    stack_push(s, UP_VG, name, NULL) < 0) {
 		argv[2] = "-an";
 		(void)run(argv, 0, NULL, 0);
 	}
@@ -152,7 +152,7 @@ void stack_up(struct stack *s)
 	for (p = strtok(after, " "); p; p = strtok(NULL, " "))
 		if (!listed(before, p)) {
 			printf("lifeboat: assembled /dev/%s\n", p);
-			if (stack_push(s, STACK_ARRAY, p, NULL) < 0)
+			if (stack_push(s, UP_ARRAY, p, NULL) < 0)
 				break;
 		}
 	activate_vgs(s);
@@ -166,7 +166,7 @@ static int undo(const struct stack_item *it)
 	char dev[96], *argv[5] = { NULL };
 
 	switch (it->kind) {
-	case STACK_VG:
+	case UP_VG:
 		argv[0] = "lvm";
 		argv[1] = "vgchange";
 		argv[2] = "-an";
@@ -176,9 +176,9 @@ static int undo(const struct stack_item *it)
 		(void)fprintf(stderr, "lifeboat: could not deactivate VG %s\n",
 			      it->name);
 		return -1;
-	case STACK_CRYPT:
+	case UP_CRYPT:
 		return crypt_close(it);
-	case STACK_ARRAY:
+	case UP_ARRAY:
 		if (!path_fmt(dev, sizeof(dev), "/dev/%s", it->name))
 			return -1;
 		argv[0] = "mdadm";
@@ -191,7 +191,7 @@ static int undo(const struct stack_item *it)
 		}
 		printf("lifeboat: stopped %s\n", dev);
 		return 0;
-	case STACK_SKIP:
+	case UP_SKIP:
 		break;
 	}
 	return 0;

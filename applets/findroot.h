@@ -12,17 +12,17 @@
 
 #define STACK_MAX 48
 
-enum stack_kind {
-	STACK_ARRAY, /* an md array assembled: mdadm --stop */
-	STACK_VG, /* a VG activated: vgchange -an */
-	STACK_CRYPT, /* a dm-crypt mapping opened: cryptsetup close */
-	STACK_SKIP, /* a LUKS volume the user skipped: not asked again */
+enum up_kind {
+	UP_ARRAY, /* an md array assembled: mdadm --stop */
+	UP_VG, /* a VG activated: vgchange -an */
+	UP_CRYPT, /* a dm-crypt mapping opened: cryptsetup close */
+	UP_SKIP, /* a LUKS volume the user skipped: not asked again */
 };
 
 struct stack_item {
-	enum stack_kind kind;
+	enum up_kind kind;
 	char *name; /* md0, rl, dm_crypt-0 (the mapping's name now), sda4 */
-	char dev[96]; /* STACK_CRYPT, STACK_SKIP: the LUKS device */
+	char dev[96]; /* UP_CRYPT, UP_SKIP: the LUKS device */
 };
 
 /* what chroot brought up, in order, to take down after it, last first */
@@ -51,7 +51,7 @@ int findroot_dev_path(const char *name, char *buf, size_t size);
 void stack_up(struct stack *s);
 
 /* Record what was done; 0, or -1 when s is full (it is undone now). */
-int stack_push(struct stack *s, enum stack_kind kind, const char *name,
+int stack_push(struct stack *s, enum up_kind kind, const char *name,
 	       const char *dev);
 
 /* Activate the VGs with no active LV; each one into s. */

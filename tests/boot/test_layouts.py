@@ -6,6 +6,7 @@ finds every filesystem clean and the changed /etc/shadow."""
 import hashlib
 import os
 import re
+import subprocess
 
 from fx_layouts import assert_clean, check, layouts, layout_cache, read_file  # noqa: F401
 from fx_volumes import PASSPHRASE_PROMPT, host_loop, luks_decrypt
@@ -312,3 +313,24 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
         os.unlink(data)
     for part, fs in (("p2", "ext4"), ("p1", "vfat")):
         assert_clean(layouts, img, CRYPT, part, fs)
+
+
+def test_chroot_skips_luks2_needing_more_ram_than_the_vm_has(vm_factory, tmp_path):
+    """argon2id with 1 GiB of memory cost on a 256 MiB VM: lifeboat chroot
+    asks no passphrase it cannot use, says how much RAM the volume needs,
+    opens nothing and finds no system."""
+    img, key = str(tmp_path / "big.img"), str(tmp_path / "key")
+    with open(key, "w") as f:
+        f.write("lifeboat-16-key")
+    subprocess.run(["truncate", "-s", "40M", img], check=True)
+    check(["cryptsetup", "luksFormat", "-q", "--type", "luks2", "--pbkdf", "argon2id",
+           "--pbkdf-memory", "1048576", "--pbkdf-force-iterations", "4", "--batch-mode",
+           "--key-file", key, img])
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None, mem=256).up()
+    out, rc = vm.run("lifeboat chroot", 300)
+    assert rc == 1 and "no installed system found" in out, out
+    assert re.search(r"^lifeboat: /dev/sda is LUKS2 with argon2id: it needs 1072 MiB of RAM to "
+                     r"open; this VM has \d+ MiB: skipped", out, re.M), out
+    assert "passphrase" not in out, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    assert vm.poweroff() == 0
