@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,23 @@ static int skipped(const struct stack *s, const char *dev)
 	return 0;
 }
 
+/* the LUKS header's version (1, 2), 0 when it cannot be read */
+static unsigned int luks_version(const char *dev)
+{
+	static const uint8_t magic[6] = { 'L', 'U', 'K', 'S', 0xba, 0xbe };
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	uint8_t hdr[8];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	(void)close(fd);
+	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr, magic, sizeof(magic)))
+		return 0;
+	return ondisk_be16(hdr + 6);
+}
+
 /*
  * 1 when this VM has the RAM the volume's argon2 needs (or it has none),
  * else 0 after saying how much it needs.
@@ -88,27 +106,27 @@ static int enough_ram(const char *dev)
 static int open_luks(struct stack *s, const char *dev, const char *name,
 		     const char *key, const char *why)
 {
-	char *version = blkid_get_tag_value(NULL, "VERSION", dev),
-	     *argv[7] = { "cryptsetup", "open" };
+	char *argv[7] = { "cryptsetup", "open" }, version[16] = "";
+	unsigned int v = luks_version(dev);
 	int i = 2;
 
+	if (v)
+		(void)snprintf(version, sizeof(version), "%u", v);
 	if (!enough_ram(dev)) {
-		free(version);
 		(void)stack_push(s, UP_SKIP, dev, dev);
 		return 0;
 	}
 	if (key) {
 		printf("lifeboat: %s is LUKS%s: opening it as %s%s with the "
 		       "key file %s\n",
-		       dev, version ? version : "", name, why, key);
+		       dev, version, name, why, key);
 		argv[i++] = "--key-file";
 		argv[i++] = (char *)key;
 	} else {
 		printf("lifeboat: %s is LUKS%s: passphrase to open it as "
 		       "%s%s (Ctrl-D skips it)\n",
-		       dev, version ? version : "", name, why);
+		       dev, version, name, why);
 	}
-	free(version);
 	argv[i++] = (char *)dev;
 	argv[i++] = (char *)name;
 	argv[i] = NULL;
