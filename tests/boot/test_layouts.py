@@ -269,7 +269,7 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
 
     # scripts: the key file, nothing asked
     vm.ok("printf '%%s' '%s' > /tmp/key" % key)
-    out, rc = vm.run("lifeboat chroot --key-file /tmp/key cat /etc/hostname", 900)
+    out, rc = vm.run("lifeboat chroot --key-file /tmp/key --root 1 cat /etc/hostname", 900)
     assert rc == 0 and "lifeboat-%s" % CRYPT in out, out
     assert "passphrase" not in out and "with the key file /tmp/key" in out, out
     assert "closed /dev/mapper/dm_crypt-0" in out and "closed /dev/mapper/data" in out, out
