@@ -336,15 +336,15 @@ static int chroot_options(int argc, char **argv, int *want, struct stack *st)
 		if (!strcmp(argv[i], "--root") && i + 1 < argc &&
 		    (*want = atoi(argv[i + 1])) >= 1) {
 			i += 2;
-		}
-		else if (!strcmp(argv[i], "--key-file") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--key-file") && i + 1 < argc) {
 			st->key_file = argv[i + 1];
 			i += 2;
 		} else
 			return -1;
 	}
 	if (st->key_file && access(st->key_file, R_OK) < 0) {
-		(void)fprintf(stderr, "lifeboat: cannot read the key file %s: %s\n",
+		(void)fprintf(stderr,
+			      "lifeboat: cannot read the key file %s: %s\n",
 			      st->key_file, strerror(errno));
 		return -1;
 	}

@@ -245,8 +245,7 @@ static void rename_one(struct stack_item *it, const char *name, char *dev,
 		it->kind = UP_SKIP; /* left open: we no longer know it */
 }
 
-void crypt_rename(struct stack *s, const char *crypttab, char *dev,
-		  size_t size)
+void crypt_rename(struct stack *s, const char *crypttab, char *dev, size_t size)
 {
 	struct crypttab_entry e;
 	const char *p = crypttab;
@@ -265,8 +264,8 @@ static const char *key_for(const struct stack *s, const char *root,
 			   const struct crypttab_entry *e, char *buf,
 			   size_t size)
 {
-	if (crypttab_key_is_file(e->key) && path_join(buf, size, root, e->key) &&
-	    access(buf, R_OK) == 0)
+	if (crypttab_key_is_file(e->key) &&
+	    path_join(buf, size, root, e->key) && access(buf, R_OK) == 0)
 		return buf;
 	return s->key_file;
 }

@@ -325,8 +325,9 @@ static void look_at(struct found_root *roots, int *n, const char *name)
 	char *type;
 
 	if (!strncmp(name, "loop", 4) || !strncmp(name, "ram", 3) ||
-	    !strncmp(name, "sr", 2) || findroot_dev_path(name, dev, sizeof(dev)) ||
-	    stat(dev, &st) < 0 || !S_ISBLK(st.st_mode) || mounted(st.st_rdev))
+	    !strncmp(name, "sr", 2) ||
+	    findroot_dev_path(name, dev, sizeof(dev)) || stat(dev, &st) < 0 ||
+	    !S_ISBLK(st.st_mode) || mounted(st.st_rdev))
 		return;
 	type = blkid_get_tag_value(NULL, "TYPE", dev);
 	if (!type)

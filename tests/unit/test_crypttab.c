@@ -7,14 +7,15 @@
 
 static void test_entries(void)
 {
-	const char *text = "# <target name> <source device> <key file> "
-			   "<options>\n"
-			   "\n"
-			   "dm_crypt-0 UUID=5a1e-0e2a none luks\n"
-			   "  data\t/dev/sdb1   /etc/keys/data.key  luks,discard\n"
-			   "short\n"
-			   "home PARTUUID=abcd\n"
-			   "cswap /dev/sda5 /dev/urandom swap,cipher=aes-xts-plain64";
+	const char *text =
+		"# <target name> <source device> <key file> "
+		"<options>\n"
+		"\n"
+		"dm_crypt-0 UUID=5a1e-0e2a none luks\n"
+		"  data\t/dev/sdb1   /etc/keys/data.key  luks,discard\n"
+		"short\n"
+		"home PARTUUID=abcd\n"
+		"cswap /dev/sda5 /dev/urandom swap,cipher=aes-xts-plain64";
 	struct crypttab_entry e;
 
 	CHECK_INT(crypttab_next(&text, &e), 1);
