@@ -227,7 +227,8 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
     disk asks each passphrase on the console, names the system, the mappings
     carry crypttab's names inside; exit closes everything it opened. Again
     with --key-file: nothing asked. With the root opened by hand, fstab's
-    /dev/mapper/data gets its crypttab volume opened (Ctrl-D skips it) and
+    /dev/mapper/data gets its crypttab volume opened (Ctrl-D or a wrong
+    passphrase three times skips it) and
     what was open before stays open. The host then finds both LUKS headers
     unchanged, every filesystem clean and the root's /etc/shadow changed."""
     img = layouts.copy(CRYPT)
@@ -284,6 +285,17 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
               r"\(Ctrl-D skips it\)", 300)
     vm.expect(PASSPHRASE_PROMPT, 60)
     vm.child.sendcontrol("d")
+    vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
+    vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
+    vm.expect(r"@RC@(\d+)@\r*\n", 120)
+    assert vm.child.match.group(1) == "1"
+    vm.set_prompt()
+    # a wrong passphrase, cryptsetup's own three tries: skipped alike
+    vm.child.sendline("lifeboat chroot /dev/ubuntu-vg/ubuntu-lv grep -c ' /srv ' /proc/mounts; "
+                      "echo \"@RC@$?@\"")
+    for _ in range(3):
+        vm.expect(PASSPHRASE_PROMPT, 300)
+        vm.child.sendline("not-" + passphrase)
     vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
     vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
     vm.expect(r"@RC@(\d+)@\r*\n", 120)
