@@ -18,6 +18,7 @@
 
 #include <blkid.h>
 
+#include "crypt.h"
 #include "devlinks.h"
 #include "diskarg.h"
 #include "findroot.h"
@@ -42,11 +43,14 @@ static const char *const api_mounts[][4] = {
 static int chroot_usage(void)
 {
 	(void)fprintf(stderr,
-		      "usage: lifeboat chroot DISK [COMMAND...]   (DISK: "
-		      "sda, /dev/sda, sdc1, /dev/md0, /dev/rl/root, "
-		      "/dev/mapper/rl-root)\n"
-		      "       lifeboat chroot [--root N [COMMAND...]]   (find "
-		      "the installed system; the Nth if several)\n");
+		      "usage: lifeboat chroot [--key-file FILE] DISK "
+		      "[COMMAND...]   (DISK: sda, /dev/sda, sdc1, /dev/md0, "
+		      "/dev/rl/root, /dev/mapper/rl-root)\n"
+		      "       lifeboat chroot [--key-file FILE] [--root N "
+		      "[COMMAND...]]   (find the installed system; the Nth "
+		      "if several)\n"
+		      "  --key-file FILE  opens LUKS volumes with FILE "
+		      "instead of asking their passphrase\n");
 	return EXIT_USAGE;
 }
 
@@ -300,7 +304,7 @@ static const char *fsck_for(const char *dev)
  * The chroot on d (mounted with options): its exit status, EXIT_* after a
  * message, or -1 when something is left mounted (busy).
  */
-static int enter(struct mounts *m, struct devlinks *links,
+static int enter(struct mounts *m, struct devlinks *links, struct stack *st,
 		 const struct diskarg *d, const char *options, char **cmd)
 {
 	char os[128];
@@ -324,7 +328,7 @@ static int enter(struct mounts *m, struct devlinks *links,
 	}
 	setup_dns(m, d->media);
 	devlinks_make(links);
-	fstab_mount(m, d->media, d->devno);
+	fstab_mount(m, d->media, d->devno, st);
 	if (osrelease_name(d->media, os, sizeof(os)) == 0)
 		printf("lifeboat: %s holds %s\n", d->dev, os);
 	printf("lifeboat: %s is the root at %s; exit to leave and unmount\n",
@@ -346,46 +350,70 @@ static int enter(struct mounts *m, struct devlinks *links,
 	return rc;
 }
 
+/* the options before DISK or COMMAND; argv's index after them, or -1 */
+static int chroot_options(int argc, char **argv, int *want, struct stack *st)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc &&
+		    (*want = atoi(argv[i + 1])) >= 1) {
+			i += 2;
+		} else if (!strcmp(argv[i], "--key-file") && i + 1 < argc) {
+			st->key_file = argv[i + 1];
+			i += 2;
+		} else
+			return -1;
+	}
+	if (st->key_file && access(st->key_file, R_OK) < 0) {
+		(void)fprintf(stderr,
+			      "lifeboat: cannot read the key file %s: %s\n",
+			      st->key_file, strerror(errno));
+		return -1;
+	}
+	return i;
+}
+
 int cmd_chroot(int argc, char **argv)
 {
 	struct devlinks links = { 0 };
 	struct mounts m = { 0 };
-	struct stack st = { 0 };
-	struct found_root found = { 0 };
+	static struct stack st;
+	static struct found_root found;
 	const char *options = "rw";
 	struct diskarg d;
-	/* argv[argc] is NULL: no command */
-	char **cmd = argv + (argc >= 2 ? 2 : argc);
-	int rc, want = 0;
+	char **cmd;
+	int rc, want = 0, i = chroot_options(argc, argv, &want, &st);
 
-	if (argc >= 2 && !strcmp(argv[1], "--root")) {
-		if (argc < 3 || (want = atoi(argv[2])) < 1)
-			return chroot_usage();
-		cmd = argv + 3;
-	} else if (argc >= 2 && argv[1][0] == '-') {
+	if (i < 0)
 		return chroot_usage();
-	}
-	if (argc < 2 || want) {
+	if (i >= argc || want) {
+		/* argv[argc] is NULL: no command */
+		cmd = argv + i;
 		stack_up(&st);
 		rc = findroot(want, &found);
-		if (!rc)
+		if (!rc) {
+			crypt_rename(&st, found.crypttab, found.dev,
+				     sizeof(found.dev));
 			rc = diskarg_prepare(found.dev, &d);
+		}
 		if (rc) {
 			stack_down(&st);
 			return rc;
 		}
 		options = found.options;
 	} else {
-		rc = diskarg_prepare(argv[1], &d);
+		cmd = argv + i + 1;
+		rc = diskarg_prepare(argv[i], &d);
 		if (rc)
 			return rc;
 	}
-	rc = enter(&m, &links, &d, options, cmd);
+	rc = enter(&m, &links, &st, &d, options, cmd);
 	/* under a busy mount the volumes stay up: it needs them */
 	if (rc >= 0)
 		stack_down(&st);
-	else if (st.nvg || st.narrays)
-		(void)fprintf(stderr, "lifeboat: the LVs and arrays it brought "
-				      "up stay active\n");
+	else if (stack_busy(&st))
+		(void)fprintf(stderr, "lifeboat: the LVs, LUKS mappings and "
+				      "arrays it brought up stay active\n");
 	return rc < 0 ? EXIT_JOB : rc;
 }

@@ -14,56 +14,16 @@
 #include <blkid.h>
 #include <libmount.h>
 
+#include "crypt.h"
 #include "findroot.h"
 #include "lifeboat.h"
 #include "osrelease.h"
 #include "rootopts.h"
+#include "runcmd.h"
 #include "util.h"
 
 #define ROOTS_MAX 16
 #define PROBE "/run/lifeboat/findroot"
-
-/*
- * argv run with its output on the console, or quiet (out NULL), or into out
- * (size bytes, NUL-terminated; stderr quiet); its exit status, -1 when it
- * could not run.
- */
-static int run(char *const argv[], int quiet, char *out, size_t size)
-{
-	int status, fd, pfd[2] = { -1, -1 };
-	size_t n = 0;
-	ssize_t got;
-	pid_t pid;
-
-	(void)fflush(NULL);
-	if (out && pipe2(pfd, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0 && (quiet || out)) {
-			(void)dup2(out ? pfd[1] : fd, 1);
-			(void)dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (out) {
-		(void)close(pfd[1]);
-		while (pid > 0 && n + 1 < size &&
-		       ((got = read(pfd[0], out + n, size - 1 - n)) > 0 ||
-			(got < 0 && errno == EINTR)))
-			n += got > 0 ? (size_t)got : 0;
-		out[n] = '\0';
-		(void)close(pfd[0]);
-	}
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* the md arrays there are now, as a list of names in buf ("md0 md127 ") */
 static void arrays_now(char *buf, size_t size)
@@ -117,7 +77,45 @@ static int vg_active(const char *uuid)
 	return found;
 }
 
-static void activate_vgs(struct stack *s)
+int stack_push(struct stack *s, enum up_kind kind, const char *name,
+	       const char *dev)
+{
+	struct stack_item *it;
+
+	if (s->n >= STACK_MAX)
+		return -1;
+	it = &s->items[s->n];
+	it->name = strdup(name);
+	if (!it->name)
+		return -1;
+	it->kind = kind;
+	(void)snprintf(it->dev, sizeof(it->dev), "%s", dev ? dev : "");
+	s->n++;
+	return 0;
+}
+
+int stack_busy(const struct stack *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].kind != UP_SKIP)
+			return 1;
+	return 0;
+}
+
+static void vg_change(struct stack *s, const char *name)
+{
+	char *argv[] = { "lvm", "vgchange", "-ay", (char *)name, NULL };
+
+	if (run(argv, 0, NULL, 0) == 0 &&
+	    stack_push(s, UP_VG, name, NULL) < 0) {
+		argv[2] = "-an";
+		(void)run(argv, 0, NULL, 0);
+	}
+}
+
+void activate_vgs(struct stack *s)
 {
 	static char list[8192];
 	char name[256], uuid[128],
@@ -130,7 +128,7 @@ static void activate_vgs(struct stack *s)
 
 	if (run(argv, 1, list, sizeof(list)) != 0)
 		return;
-	for (line = strtok_r(list, "\n", &save); line && s->nvg < STACK_MAX;
+	for (line = strtok_r(list, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "%255s %127s", name, uuid) != 2)
 			continue;
@@ -138,15 +136,8 @@ static void activate_vgs(struct stack *s)
 			if (uuid[i] != '-')
 				uuid[j++] = uuid[i];
 		uuid[j] = '\0';
-		if (vg_active(uuid))
-			continue;
-		argv[0] = "lvm";
-		argv[1] = "vgchange";
-		argv[2] = "-ay";
-		argv[3] = name;
-		argv[4] = NULL;
-		if (run(argv, 0, NULL, 0) == 0)
-			s->vgs[s->nvg++] = strdup(name);
+		if (!vg_active(uuid))
+			vg_change(s, name);
 	}
 }
 
@@ -154,53 +145,66 @@ void stack_up(struct stack *s)
 {
 	char before[1024], after[1024], *p,
 		*argv[] = { "mdadm", "--assemble", "--scan", NULL };
+	int round;
 
 	arrays_now(before, sizeof(before));
 	(void)run(argv, 1, NULL, 0);
 	arrays_now(after, sizeof(after));
-	for (p = strtok(after, " "); p && s->narrays < STACK_MAX;
-	     p = strtok(NULL, " "))
+	for (p = strtok(after, " "); p; p = strtok(NULL, " "))
 		if (!listed(before, p)) {
 			printf("lifeboat: assembled /dev/%s\n", p);
-			s->arrays[s->narrays++] = strdup(p);
+			if (stack_push(s, UP_ARRAY, p, NULL) < 0)
+				break;
 		}
 	activate_vgs(s);
+	/* LUKS on an LV, an LV on LUKS: a few layers at most */
+	for (round = 0; round < 3 && crypt_open_all(s) > 0; round++)
+		activate_vgs(s);
+}
+
+static int undo(const struct stack_item *it)
+{
+	char dev[96], *argv[5] = { NULL };
+
+	switch (it->kind) {
+	case UP_VG:
+		argv[0] = "lvm";
+		argv[1] = "vgchange";
+		argv[2] = "-an";
+		argv[3] = it->name;
+		if (run(argv, 0, NULL, 0) == 0)
+			return 0;
+		(void)fprintf(stderr, "lifeboat: could not deactivate VG %s\n",
+			      it->name);
+		return -1;
+	case UP_CRYPT:
+		return crypt_close(it);
+	case UP_ARRAY:
+		if (!path_fmt(dev, sizeof(dev), "/dev/%s", it->name))
+			return -1;
+		argv[0] = "mdadm";
+		argv[1] = "--stop";
+		argv[2] = dev;
+		if (run(argv, 1, NULL, 0)) {
+			(void)fprintf(stderr, "lifeboat: could not stop %s\n",
+				      dev);
+			return -1;
+		}
+		printf("lifeboat: stopped %s\n", dev);
+		return 0;
+	case UP_SKIP:
+		break;
+	}
+	return 0;
 }
 
 void stack_down(struct stack *s)
 {
-	char dev[96], *argv[5];
-
-	while (s->nvg > 0) {
-		s->nvg--;
-		argv[0] = "lvm";
-		argv[1] = "vgchange";
-		argv[2] = "-an";
-		argv[3] = s->vgs[s->nvg];
-		argv[4] = NULL;
-		if (s->vgs[s->nvg] && run(argv, 0, NULL, 0))
-			(void)fprintf(stderr,
-				      "lifeboat: could not deactivate VG %s\n",
-				      s->vgs[s->nvg]);
-		free(s->vgs[s->nvg]);
-	}
-	while (s->narrays > 0) {
-		s->narrays--;
-		if (s->arrays[s->narrays] &&
-		    path_fmt(dev, sizeof(dev), "/dev/%s",
-			     s->arrays[s->narrays])) {
-			argv[0] = "mdadm";
-			argv[1] = "--stop";
-			argv[2] = dev;
-			argv[3] = NULL;
-			if (run(argv, 1, NULL, 0))
-				(void)fprintf(stderr,
-					      "lifeboat: could not stop %s\n",
-					      dev);
-			else
-				printf("lifeboat: stopped %s\n", dev);
-		}
-		free(s->arrays[s->narrays]);
+	while (s->n > 0) {
+		s->n--;
+		(void)undo(&s->items[s->n]);
+		free(s->items[s->n].name);
+		s->items[s->n].name = NULL;
 	}
 }
 
@@ -236,7 +240,7 @@ static void add_root(struct found_root *roots, int *n, const char *dev,
 		     const char *subvol, const char *dir, const char *os)
 {
 	struct found_root *r = &roots[*n];
-	char opts[256];
+	char opts[256], path[4096];
 
 	if (*n >= ROOTS_MAX)
 		return;
@@ -252,6 +256,9 @@ static void add_root(struct found_root *roots, int *n, const char *dev,
 	(void)snprintf(r->dev, sizeof(r->dev), "%s", dev);
 	(void)snprintf(r->subvol, sizeof(r->subvol), "%s", subvol);
 	(void)snprintf(r->os, sizeof(r->os), "%s", os);
+	if (!path_join(path, sizeof(path), dir, "/etc/crypttab") ||
+	    read_text(path, r->crypttab, sizeof(r->crypttab)) < 0)
+		r->crypttab[0] = '\0';
 	(*n)++;
 }
 
@@ -298,7 +305,7 @@ static void btrfs_roots(struct found_root *roots, int *n, const char *dev)
 }
 
 /* dev node for a /proc/partitions name: dm-N as /dev/mapper/NAME */
-static int dev_path(const char *name, char *buf, size_t size)
+int findroot_dev_path(const char *name, char *buf, size_t size)
 {
 	char path[300], text[256];
 
@@ -329,8 +336,9 @@ static void look_at(struct found_root *roots, int *n, const char *name)
 	char *type;
 
 	if (!strncmp(name, "loop", 4) || !strncmp(name, "ram", 3) ||
-	    !strncmp(name, "sr", 2) || dev_path(name, dev, sizeof(dev)) ||
-	    stat(dev, &st) < 0 || !S_ISBLK(st.st_mode) || mounted(st.st_rdev))
+	    !strncmp(name, "sr", 2) ||
+	    findroot_dev_path(name, dev, sizeof(dev)) || stat(dev, &st) < 0 ||
+	    !S_ISBLK(st.st_mode) || mounted(st.st_rdev))
 		return;
 	type = blkid_get_tag_value(NULL, "TYPE", dev);
 	if (!type)

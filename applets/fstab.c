@@ -11,6 +11,7 @@
 #include <blkid.h>
 #include <libmount.h>
 
+#include "crypt.h"
 #include "devlink.h"
 #include "fstab.h"
 #include "rootpath.h"
@@ -37,11 +38,7 @@ static const char *skip_reason(struct libmnt_fs *fs)
 	return NULL;
 }
 
-/*
- * The device node for SOURCE (a path or a tag), or NULL; free() it. There
- * is no udev here: a /dev/disk/by-* link is found by its tag or in sysfs.
- */
-static char *resolve(const char *source, blkid_cache *cache)
+char *fstab_device(const char *source, blkid_cache *cache)
 {
 	char link[256];
 	struct stat st;
@@ -59,7 +56,8 @@ static char *resolve(const char *source, blkid_cache *cache)
 	return blkid_evaluate_tag(source, NULL, cache);
 }
 
-int fstab_mount(struct mounts *m, const char *root, dev_t rootdev)
+int fstab_mount(struct mounts *m, const char *root, dev_t rootdev,
+		struct stack *s)
 {
 	struct libmnt_table *tb = mnt_new_table();
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
@@ -90,7 +88,12 @@ int fstab_mount(struct mounts *m, const char *root, dev_t rootdev)
 				       mnt_fs_get_target(fs), why);
 			continue;
 		}
-		dev = resolve(src, &cache);
+		dev = fstab_device(src, &cache);
+		if (!dev &&
+		    crypt_open_for(s, root, src, mnt_fs_get_target(fs))) {
+			activate_vgs(s);
+			dev = fstab_device(src, &cache);
+		}
 		if (!dev) {
 			printf("lifeboat: fstab: skipped %s (%s is not "
 			       "present)\n",

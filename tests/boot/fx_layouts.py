@@ -23,7 +23,8 @@ HOST_TOOLS = {"losetup": "mount", "sgdisk": "gdisk", "mkfs.vfat": "dosfstools",
               "xfs_repair": "xfsprogs", "pvcreate": "lvm2", "mkfs.ext4": "e2fsprogs",
               "debugfs": "e2fsprogs", "debootstrap": "debootstrap", "mkfs.btrfs": "btrfs-progs",
               "mdadm": "mdadm", "depmod": "kmod", "cpio": "cpio", "dpkg-deb": "dpkg",
-              "apt-get": "apt", "qemu-system-x86_64": "qemu-system-x86"}
+              "apt-get": "apt", "qemu-system-x86_64": "qemu-system-x86",
+              "cryptsetup": "cryptsetup-bin", "dd": "coreutils"}
 
 
 class Layouts:
@@ -59,6 +60,10 @@ def layout_cache():
     missing = sorted({pkg for tool, pkg in HOST_TOOLS.items() if shutil.which(tool) is None})
     if missing:
         pytest.fail("host packages missing: %s (make deps)" % " ".join(missing))
+    try:
+        import cryptography  # noqa: F401  (the LUKS layout is read with it)
+    except ImportError:
+        pytest.fail("python3-cryptography missing on the host (make deps)")
     tarball = subprocess.run([os.path.join(HERE, "mkrootdisk.sh"), "--tarball"], check=True,
                              capture_output=True, text=True).stdout.strip()
     key = sha256(SCRIPT)[:8] + os.path.basename(tarball)[-16:-4]

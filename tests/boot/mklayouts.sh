@@ -27,6 +27,17 @@
 # OUTDIR/md12-a.img, md12-b.img    a server: md raid1 (metadata 1.2) of
 #                    both disks' p2 holding the ext4 root; fstab /dev/md0
 # OUTDIR/md090-a.img, md090-b.img  an older one: metadata 0.90 on MBR p1
+# OUTDIR/ubuntucrypt.img  the Ubuntu installer with encryption: GPT p1 ESP,
+#                    p2 /boot (ext4), p3 LUKS2 (argon2id, its memory capped
+#                    at 128 MiB so that a 512 MiB VM opens it) holding the
+#                    PV of ubuntu-vg: LVs ubuntu-lv (ext4 root) and swap;
+#                    p4 LUKS2 holding ext4 "data" for /srv; crypttab
+#                    dm_crypt-0 (p3) and data (p4) by UUID=, fstab as curtin
+#                    writes it plus /dev/mapper/data on /srv. Keyslot 0: the
+#                    key file OUTDIR/ubuntucrypt.key, keyslot 1: the
+#                    passphrase in facts (ubuntucrypt_passphrase). Its LVs'
+#                    offsets in facts are into p3's decrypted data, which
+#                    starts at ubuntucrypt_luks_offset in p3.
 # OUTDIR/facts       name=value: each LV's offset and size in its image,
 #                    each partition's offset and size (LAYOUT_pN_offset),
 #                    each array's member partition and its data in member
@@ -106,14 +117,16 @@ make_esp() {
 	mcopy -i "$img@@$off" "$tmp/marker" ::lifeboat-layout.txt
 }
 
-# gpt IMG LAYOUT SIZE BOOTFS: p1 ESP 64M, p2 /boot 320M, p3 the rest (LVM);
+# gpt IMG LAYOUT SIZE BOOTFS [P3...]: p1 ESP 64M, p2 /boot 320M, p3 the rest
+# (LVM), or the partitions P3 says (sgdisk arguments);
 # the ESP and /boot made and marked, their offsets in facts
 gpt() {
 	local img=$1 layout=$2 off size dev
 	rm -f "$img"
 	truncate -s "$3" "$img"
+	# shellcheck disable=SC2086  # the rest's sgdisk arguments, split
 	sgdisk -n 1:2048:+64M -t 1:ef00 -c "1:EFI System Partition" \
-		-n 2:0:+320M -t 2:8300 -n 3:0:0 -t 3:8e00 "$img" >/dev/null
+		-n 2:0:+320M -t 2:8300 ${5:--n 3:0:0 -t 3:8e00} "$img" >/dev/null
 	part_facts "$img" "$layout" 1 2 3
 	make_esp "$img" "$layout" 1 ESP
 	read -r off size < <(partition "$img" 2)
@@ -131,12 +144,17 @@ gpt() {
 	detach "$dev"
 }
 
-# lvs_of IMG LAYOUT VG LV:SIZE...: the VG on p3 and its LVs (inactive, no
+# make_vg IMG LAYOUT VG LV:SIZE...: the VG on p3 (or at $pv_span, "OFFSET
+# SIZE" in IMG) and its LVs (inactive, no
 # device-mapper); each LV's offset and size in facts as LAYOUT_LV_offset
 make_vg() {
 	local img=$1 layout=$2 vg=$3 off size pv spec lv range first last pe_start extent
 	shift 3
-	read -r off size < <(partition "$img" 3)
+	if [ -n "${pv_span:-}" ]; then
+		read -r off size <<<"$pv_span"
+	else
+		read -r off size < <(partition "$img" 3)
+	fi
 	attach pv -o "$off" --sizelimit "$size" "$img"
 	lvm=(--devices "$pv" --config 'devices { obtain_device_list_from_udev = 0 }
 		activation { udev_sync = 0 udev_rules = 0 } backup { backup = 0 archive = 0 }')
@@ -518,6 +536,89 @@ EOT
 	done
 }
 
+# encrypt FILE UUID: LUKS2 in place on FILE, whose data ends 32 MiB before
+# its end (cryptsetup reencrypt in user space: no device-mapper here);
+# argon2id with 128 MiB and 4 iterations, so that a small VM under TCG
+# opens it in seconds; keyslot 0 the key file, 1 the passphrase
+encrypt() {
+	local pbkdf=(--pbkdf argon2id --pbkdf-memory 131072 --pbkdf-force-iterations 4)
+	cryptsetup reencrypt -q --encrypt --type luks2 "${pbkdf[@]}" --uuid "$2" \
+		--reduce-device-size 32M --key-file "$out/ubuntucrypt.key" --batch-mode "$1"
+	cryptsetup luksAddKey -q "${pbkdf[@]}" --batch-mode --key-file "$out/ubuntucrypt.key" \
+		"$1" "$tmp/passphrase"
+	cryptsetup open --test-passphrase --key-file "$tmp/passphrase" "$1"
+}
+
+# place IMG N FILE: FILE written over partition N of IMG
+place() {
+	local off size
+	read -r off size < <(partition "$1" "$2")
+	dd if="$3" of="$1" bs=1M oflag=seek_bytes seek="$off" conv=notrunc,sparse status=none
+}
+
+# The Ubuntu installer's "encrypt the LVM group": LUKS2 -> LVM -> ext4 root
+make_ubuntucrypt() {
+	local img=$out/ubuntucrypt.img dev off size luks=5a1e0e2a-7e57-4d16-9c0e-0000000000e3
+	local data=5a1e0e2a-7e57-4d16-9c0e-0000000000e4 plain=$tmp/p3.img
+	esp_id=5A1E0E04 boot_uuid=5a1e0e2a-7e57-4d16-9c0e-0000000000b4
+	printf '%s' lifeboat-16-key >"$out/ubuntucrypt.key"
+	printf '%s' rescue-me-16 >"$tmp/passphrase"
+	fact ubuntucrypt_passphrase rescue-me-16
+	gpt "$img" ubuntucrypt 900M ext4 "-n 3:0:+400M -t 3:8309 -n 4:0:+64M -t 4:8309"
+	part_facts "$img" ubuntucrypt 4
+	read -r off size < <(partition "$img" 3)
+	rm -f "$plain"
+	truncate -s "$size" "$plain"
+	pv_span="0 $((size - 32 * 1024 * 1024))" make_vg "$plain" ubuntucrypt ubuntu-vg \
+		ubuntu-lv:320M swap:16M
+	lv_dev dev "$plain" ubuntucrypt swap
+	mkswap -q -L swap "$dev" >/dev/null
+	detach "$dev"
+	mkdir -p "$tmp/root-ubuntucrypt"
+	unpack "$tmp/root-ubuntucrypt" ubuntucrypt
+	local vg_uuid
+	vg_uuid=$(cat "$tmp/vg_uuid")
+	cat >"$tmp/root-ubuntucrypt/etc/fstab" <<EOT
+# /etc/fstab: static file system information.
+#
+# Use 'blkid' to print the universally unique identifier for a
+# device; this may be used with UUID= as a more robust way to name devices
+# that works even if disks are added and removed. See fstab(5).
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+# / was on /dev/ubuntu-vg/ubuntu-lv during curtin installation
+/dev/disk/by-id/dm-uuid-LVM-$vg_uuid$(cat "$tmp/lv_uuid_ubuntu-lv") / ext4 defaults 0 1
+# /boot was on /dev/sda2 during curtin installation
+/dev/disk/by-uuid/$boot_uuid /boot ext4 defaults 0 1
+# /boot/efi was on /dev/sda1 during curtin installation
+/dev/disk/by-uuid/${esp_id:0:4}-${esp_id:4:4} /boot/efi vfat defaults 0 1
+# swap was on /dev/ubuntu-vg/swap during curtin installation
+/dev/disk/by-id/dm-uuid-LVM-$vg_uuid$(cat "$tmp/lv_uuid_swap") none swap sw 0 0
+/dev/mapper/data /srv ext4 defaults 0 2
+EOT
+	cat >"$tmp/root-ubuntucrypt/etc/crypttab" <<EOT
+dm_crypt-0 UUID=$luks none luks
+data UUID=$data none luks
+EOT
+	lv_dev dev "$plain" ubuntucrypt ubuntu-lv
+	mkfs.ext4 -q -F -L root -d "$tmp/root-ubuntucrypt" "$dev"
+	detach "$dev"
+	encrypt "$plain" "$luks"
+	fact ubuntucrypt_luks_offset "$(cryptsetup luksDump --dump-json-metadata "$plain" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["segments"]["0"]["offset"])')"
+	place "$img" 3 "$plain"
+	# p4: ext4 "data" (/srv), encrypted alike
+	read -r off size < <(partition "$img" 4)
+	rm -f "$plain"
+	truncate -s "$size" "$plain"
+	mkdir -p "$tmp/data"
+	echo "ubuntucrypt /srv" >"$tmp/data/lifeboat-layout.txt"
+	mkfs.ext4 -q -F -L data -d "$tmp/data" "$plain" "$((size / 1048576 - 32))M"
+	encrypt "$plain" "$data"
+	place "$img" 4 "$plain"
+	rm -f "$plain"
+}
+
 mkdir -p "$tmp/mnt"
 : >"$out/facts"
 make_rhel
@@ -529,3 +630,4 @@ make_subvolat
 make_opensuse
 make_ubuntu24
 make_md
+make_ubuntucrypt

@@ -3,9 +3,13 @@
 (/boot, /boot/efi by UUID=, /dev/mapper/..., /dev/disk/by-*), swap left
 alone, passwd run inside, and after exit nothing left mounted; the host then
 finds every filesystem clean and the changed /etc/shadow."""
+import hashlib
+import os
 import re
+import subprocess
 
-from fx_layouts import assert_clean, assert_md_clean, layouts, layout_cache, read_file  # noqa: F401
+from fx_layouts import assert_clean, assert_md_clean, check, layouts, layout_cache, read_file  # noqa: F401
+from fx_volumes import PASSPHRASE_PROMPT, host_loop, luks_decrypt
 from lifeboat_vm import Disk
 from test_guide import INCHROOT, enter, inside
 
@@ -34,10 +38,10 @@ def shadow_line(text, user):
     return [line for line in text.splitlines() if line.startswith(user + ":")][0]
 
 
-def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None):
+def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None, more=None):
     """lifeboat chroot ARG (answer(vm) then answers its question): named,
-    fstab's mounts there, mount -a fine, swap off, passwd run; exit leaves
-    nothing mounted."""
+    fstab's mounts there, mount -a fine, swap off, (more(vm) checks more
+    inside), passwd run; exit leaves nothing mounted."""
     vm.child.sendline("lifeboat chroot " + arg)
     if answer:
         answer(vm)
@@ -54,6 +58,8 @@ def chroot_and_check(vm, arg, layout, mounts_wanted, answer=None):
     assert rc == 0, out
     assert ins(vm, "cat /proc/mounts")[0] == mounts
     assert ins(vm, "grep -vc ^Filename /proc/swaps")[0] == "0"
+    if more:
+        more(vm)
     assert passwd_inside(vm, "root") == 0
     vm.child.sendline("exit")
     vm.expect(r"lifeboat: \S+ unmounted, clean for (e2fsck -f|xfs_repair -n|btrfs check) ", 60)
@@ -314,3 +320,158 @@ def test_md_raid1_metadata_1_2_root_on_dev_md0(vm_factory, layouts):
 def test_md_raid1_metadata_0_90_root_on_dev_md0(vm_factory, layouts):
     """Metadata 0.90 (preferred minor 0), on MBR p1 of type fd."""
     md_server(vm_factory, layouts, "md090")
+CRYPT = "ubuntucrypt"
+CRYPT_UUIDS = {"/dev/sda3": "5a1e0e2a-7e57-4d16-9c0e-0000000000e3",
+               "/dev/sda4": "5a1e0e2a-7e57-4d16-9c0e-0000000000e4"}
+
+
+def luks_header(layouts, img, part):
+    """(luksDump's text, sha256 of the LUKS2 header area) of a partition."""
+    off, size = layouts.span(CRYPT, part)
+    with open(img, "rb") as f:
+        f.seek(off)
+        digest = hashlib.sha256(f.read(int(layouts.facts[CRYPT + "_luks_offset"]))).hexdigest()
+    with host_loop(img, off, size) as dev:
+        dump = check(["cryptsetup", "luksDump", dev])
+    return dump, digest
+
+
+def decrypted(layouts, img, part):
+    """A decrypted copy of a LUKS partition: the host's cryptsetup gives the
+    volume key (luksDump --dump-volume-key), the data is decrypted in user
+    space (this host has no device-mapper, and cryptsetup 2.6 decrypts a
+    header-first LUKS2 in place only with a detached header)."""
+    off, size = layouts.span(CRYPT, part)
+    copy, plain = "%s.%s" % (img, part), "%s.%s.plain" % (img, part)
+    check(["dd", "if=" + img, "of=" + copy, "bs=1M", "iflag=skip_bytes,count_bytes",
+           "skip=%d" % off, "count=%d" % size, "status=none"])
+    luks_decrypt(copy, os.path.join(layouts.src, CRYPT + ".key"), plain)
+    os.unlink(copy)
+    return plain
+
+
+def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_factory, layouts):
+    """Ubuntu's installer with encryption: p3 LUKS2 -> ubuntu-vg -> ext4 root
+    (crypttab's dm_crypt-0), p4 LUKS2 "data" on /srv. lifeboat chroot with no
+    disk asks each passphrase on the console, names the system, the mappings
+    carry crypttab's names inside; exit closes everything it opened. Again
+    with --key-file: nothing asked. With the root opened by hand, fstab's
+    /dev/mapper/data gets its crypttab volume opened (Ctrl-D or a wrong
+    passphrase three times skips it) and
+    what was open before stays open. The host then finds both LUKS headers
+    unchanged, every filesystem clean and the root's /etc/shadow changed."""
+    img = layouts.copy(CRYPT)
+    passphrase = layouts.facts[CRYPT + "_passphrase"]
+    with open(os.path.join(layouts.src, CRYPT + ".key")) as f:
+        key = f.read()
+    headers = [luks_header(layouts, img, p) for p in ("p3", "p4")]
+    plain = decrypted(layouts, img, "p3")
+    shadow = lambda p: shadow_line(read_file(layouts, p, CRYPT, "ubuntu-lv", "ext4", "/etc/shadow"),
+                                   "root")
+    before = shadow(plain)
+    os.unlink(plain)
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None).up()
+
+    def type_passphrases(vm):
+        for dev in ("/dev/sda3", "/dev/sda4"):
+            vm.expect(r"lifeboat: %s is LUKS2: passphrase to open it as luks-%s "
+                      r"\(Ctrl-D skips it\)\r*\n" % (dev, CRYPT_UUIDS[dev]), 300)
+            vm.expect(PASSPHRASE_PROMPT, 60)
+            vm.child.sendline(passphrase)
+        for old, new in (("e3", "dm_crypt-0"), ("e4", "data")):
+            vm.expect(r"lifeboat: /dev/mapper/luks-\S+%s renamed /dev/mapper/%s, as the "
+                      r"system's /etc/crypttab calls it" % (old, new), 600)
+
+    def crypttab_names(vm):
+        out, rc = ins(vm, "cat /srv/lifeboat-layout.txt")
+        assert rc == 0 and out == CRYPT + " /srv", out
+        # each crypttab name is a mapping, on the partition crypttab means
+        out, rc = ins(vm, "for d in /sys/block/dm-*; do echo $(cat $d/dm/name) $(ls $d/slaves); done")
+        maps = dict(line.split(" ", 1) for line in out.splitlines())
+        assert maps.get("dm_crypt-0") == "sda3" and maps.get("data") == "sda4", out
+        assert re.match(r"dm-\d+$", maps.get("ubuntu--vg-ubuntu--lv", "")), out
+        out, rc = ins(vm, "awk '!/^#/ { print $1 }' /etc/crypttab")
+        assert out.split() == ["dm_crypt-0", "data"], out
+
+    chroot_and_check(vm, "", CRYPT, mounts_of(layouts, CRYPT, "ext4") + [r"^/dev/mapper/data /srv ext4 rw"],
+                     type_passphrases, crypttab_names)
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+
+    # scripts: the key file, nothing asked
+    vm.ok("printf '%%s' '%s' > /tmp/key" % key)
+    out, rc = vm.run("lifeboat chroot --key-file /tmp/key --root 1 cat /etc/hostname", 900)
+    assert rc == 0 and "lifeboat-%s" % CRYPT in out, out
+    assert "passphrase" not in out and "with the key file /tmp/key" in out, out
+    assert "closed /dev/mapper/dm_crypt-0" in out and "closed /dev/mapper/data" in out, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+
+    # the root opened by hand; fstab's /dev/mapper/data needs crypttab's data
+    vm.ok("cryptsetup open --key-file /tmp/key /dev/sda3 dm_crypt-0 && vgchange -ay ubuntu-vg", 600)
+    opened = vm.ok("ls /dev/mapper | cat")
+    vm.child.sendline("lifeboat chroot /dev/ubuntu-vg/ubuntu-lv grep -c ' /srv ' /proc/mounts; "
+                      "echo \"@RC@$?@\"")
+    vm.expect(r"lifeboat: /dev/sda4 is LUKS2: passphrase to open it as data \(crypttab\) for /srv "
+              r"\(Ctrl-D skips it\)", 300)
+    vm.expect(PASSPHRASE_PROMPT, 60)
+    vm.child.sendcontrol("d")
+    vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
+    vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
+    vm.expect(r"@RC@(\d+)@\r*\n", 120)
+    assert vm.child.match.group(1) == "1"
+    vm.set_prompt()
+    # a wrong passphrase, cryptsetup's own three tries: skipped alike
+    vm.child.sendline("lifeboat chroot /dev/ubuntu-vg/ubuntu-lv grep -c ' /srv ' /proc/mounts; "
+                      "echo \"@RC@$?@\"")
+    for _ in range(3):
+        vm.expect(PASSPHRASE_PROMPT, 300)
+        vm.child.sendline("not-" + passphrase)
+    vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
+    vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
+    vm.expect(r"@RC@(\d+)@\r*\n", 120)
+    assert vm.child.match.group(1) == "1"
+    vm.set_prompt()
+    out, rc = vm.run("lifeboat chroot --key-file /tmp/key /dev/ubuntu-vg/ubuntu-lv "
+                     "grep ' /srv ' /proc/mounts", 600)
+    assert rc == 0 and re.search(r"^/dev/mapper/data /srv ext4 rw", out, re.M), out
+    assert "closed /dev/mapper/data" in out and "closed /dev/mapper/dm_crypt-0" not in out, out
+    # what was open before stays open, and only that
+    assert vm.ok("ls /dev/mapper | cat") == opened, opened
+    vm.ok("vgchange -an ubuntu-vg && cryptsetup close dm_crypt-0", 120)
+    assert vm.poweroff() == 0
+
+    assert [luks_header(layouts, img, p) for p in ("p3", "p4")] == headers
+    plain = decrypted(layouts, img, "p3")
+    try:
+        after = shadow(plain)
+        assert after != before and after.split(":")[1].startswith("$"), (before, after)
+        assert_clean(layouts, plain, CRYPT, "ubuntu-lv", "ext4")
+    finally:
+        os.unlink(plain)
+    data = decrypted(layouts, img, "p4")
+    try:
+        check(["e2fsck", "-fn", data])
+    finally:
+        os.unlink(data)
+    for part, fs in (("p2", "ext4"), ("p1", "vfat")):
+        assert_clean(layouts, img, CRYPT, part, fs)
+
+
+def test_chroot_skips_luks2_needing_more_ram_than_the_vm_has(vm_factory, tmp_path):
+    """argon2id with 1 GiB of memory cost on a 256 MiB VM: lifeboat chroot
+    asks no passphrase it cannot use, says how much RAM the volume needs,
+    opens nothing and finds no system."""
+    img, key = str(tmp_path / "big.img"), str(tmp_path / "key")
+    with open(key, "w") as f:
+        f.write("lifeboat-16-key")
+    subprocess.run(["truncate", "-s", "40M", img], check=True)
+    check(["cryptsetup", "luksFormat", "-q", "--type", "luks2", "--pbkdf", "argon2id",
+           "--pbkdf-memory", "1048576", "--pbkdf-force-iterations", "4", "--batch-mode",
+           "--key-file", key, img])
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 0)], nic=None, mem=256).up()
+    out, rc = vm.run("lifeboat chroot", 300)
+    assert rc == 1 and "no installed system found" in out, out
+    assert re.search(r"^lifeboat: /dev/sda is LUKS2 with argon2id: it needs 1072 MiB of RAM to "
+                     r"open; this VM has \d+ MiB: skipped", out, re.M), out
+    assert "passphrase" not in out, out
+    assert vm.ok("ls /dev/mapper | cat") == "control"
+    assert vm.poweroff() == 0
