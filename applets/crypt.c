@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,29 +16,17 @@
 #include "luks2.h"
 #include "ondisk.h"
 #include "runcmd.h"
+#include "stacks.h"
 #include "util.h"
 
-#define MIB(kib) (((kib) + 1023) / 1024)
 #define CRYPTTAB_MAX 16384
 
-/* 1 when something sits on the block device NAME (sysfs holders) */
+/* 1 when an array or a dm device sits on the block device NAME */
 static int held(const char *name)
 {
-	char path[300];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
+	char holder[64];
 
-	if (!path_fmt(path, sizeof(path), "/sys/class/block/%s/holders", name))
-		return 0;
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	(void)closedir(d);
-	return n > 0;
+	return stacks_holder("", name, holder, sizeof(holder)) == 0;
 }
 
 static int skipped(const struct stack *s, const char *dev)
@@ -88,7 +75,7 @@ static int enough_ram(const char *dev)
 	(void)close(fd);
 	if (rc != 1 || !ram)
 		return 1;
-	need = MIB(kdf.memory_kib) + LUKS_OPEN_RESERVE_MIB;
+	need = luks2_open_mib(&kdf);
 	if (ram / 1024 >= need)
 		return 1;
 	(void)fprintf(stderr,

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIB(kib) (((kib) + 1023) / 1024)
-
 /* A note is cut to its column: the table's width is the bound, not ours. */
 static void say(struct disk_fs *fs, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -66,7 +64,7 @@ static void luks_note(struct disk_fs *fs, const struct ondisk *d,
 		say(fs, "LUKS%s", in->version[0] ? in->version : "");
 		return;
 	}
-	need = MIB(kdf.memory_kib) + LUKS_OPEN_RESERVE_MIB;
+	need = luks2_open_mib(&kdf);
 	if (in->ram_kib && in->ram_kib / 1024 < need)
 		say(fs,
 		    "LUKS2 %s needs %llu MiB of RAM to open; this "
@@ -74,7 +72,7 @@ static void luks_note(struct disk_fs *fs, const struct ondisk *d,
 		    kdf.type, need, in->ram_kib / 1024);
 	else
 		say(fs, "LUKS2, %s with %llu MiB", kdf.type,
-		    MIB(kdf.memory_kib));
+		    LUKS2_MIB(kdf.memory_kib));
 }
 
 void disknote_make(struct disk_fs *fs, const struct ondisk *d,

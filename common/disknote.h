@@ -14,12 +14,6 @@
 #include "disktable.h"
 #include "ondisk.h"
 
-/*
- * What cryptsetup and the rest of the rescue system need besides argon2's
- * memory: the image's memory floor.
- */
-#define LUKS_OPEN_RESERVE_MIB 48
-
 struct disknote_in {
 	const char *version; /* libblkid's VERSION, "" when none */
 	int64_t sb_off; /* libblkid's SBMAGIC_OFFSET, -1 when unknown */

@@ -31,4 +31,19 @@ int luks2_json_argon2(const char *json, size_t len, struct luks2_kdf *kdf);
 /* The same from a LUKS2 device's primary header: 1, 0 or -1. */
 int luks2_argon2(const struct ondisk *d, struct luks2_kdf *kdf);
 
+/*
+ * What cryptsetup and the rest of the rescue system need besides argon2's
+ * memory: the image's memory floor.
+ */
+#define LUKS_OPEN_RESERVE_MIB 48
+
+/* KiB in whole MiB, rounded up */
+#define LUKS2_MIB(kib) (((kib) + 1023) / 1024)
+
+/* The RAM opening with kdf takes, in MiB: its memory and the reserve. */
+static inline unsigned long long luks2_open_mib(const struct luks2_kdf *kdf)
+{
+	return LUKS2_MIB(kdf->memory_kib) + LUKS_OPEN_RESERVE_MIB;
+}
+
 #endif
