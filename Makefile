@@ -33,8 +33,12 @@ COMMON_LIB := $(B)/common/libcommon.a
 # Host unit tests link everything but main() and the libblkid edge (they fake it).
 INIT_LIB_SRCS := $(filter-out init/main.c,$(INIT_SRCS))
 COMMON_LIB_SRCS := $(filter-out common/%_blkid.c,$(COMMON_SRCS))
-HOST_SRCS := $(INIT_LIB_SRCS) $(COMMON_LIB_SRCS)
-HOST_HDRS := $(INIT_HDRS) $(COMMON_HDRS)
+# apt (apt/): Debian packages at run time; all but main() is host-testable.
+APT_SRCS := $(sort $(wildcard apt/*.c))
+APT_HDRS := $(wildcard apt/*.h)
+APT_LIB_SRCS := $(filter-out apt/main.c,$(APT_SRCS))
+HOST_SRCS := $(INIT_LIB_SRCS) $(COMMON_LIB_SRCS) $(APT_LIB_SRCS)
+HOST_HDRS := $(INIT_HDRS) $(COMMON_HDRS) $(APT_HDRS)
 # libblkid and libmount, static musl, from the util-linux component build.
 UL := $(B)/comp/util-linux/prefix
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -137,6 +141,13 @@ $(B)/applets/usr/bin/lifeboat: $(APPLET_SRCS) $(wildcard applets/*.h) $(COMMON_H
 		-o $@ $(APPLET_SRCS) $(COMMON_LIB) -L$(UL)/lib -lmount -lblkid
 	strip $@
 
+# apt and apt-get (one program): static, linked with common/ only.
+$(B)/applets/usr/bin/apt: $(APT_SRCS) $(APT_HDRS) $(COMMON_HDRS) $(COMMON_LIB) Makefile | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CFLAGS_TARGET) -Iapt -Icommon -o $@ $(APT_SRCS) $(COMMON_LIB)
+	strip $@
+	ln -sfn apt $(@D)/apt-get
+
 # Debian's kernel source plus our patches (build/patches/linux: disk names by
 # slot), built in a tree cached on these inputs (build/kernel.sh; ~/.cache/
 # lifeboat/kernel, LIFEBOAT_KERNEL_CACHE=off builds in _build/src/linux).
@@ -159,6 +170,7 @@ $(TOOLS_IMAGE): $(B)/stamps/components $(B)/stamps/modules build/mktools.sh $(B)
 
 # The root filesystem as a gen_init_cpio list (no root privileges needed).
 $(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/lifeboat \
+		$(B)/applets/usr/bin/apt \
 		$(OVERLAY_FILES) build/mkcpiolist.py $(TOOLS_IMAGE)
 	$(PYTHON) build/mkcpiolist.py --tools $(TOOLS_IMAGE) $(TOOLS_TREE) \
 		$(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
@@ -211,7 +223,7 @@ bench-smoke: need-boot image
 $(B)/unit/%: tests/unit/%.c $(HOST_SRCS) $(HOST_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c | need-unit
 	@mkdir -p $(@D)
 	@echo "CC (host, ASan/UBSan) $@"
-	@gcc $(CFLAGS_HOST) -Iinit -Icommon -Itests/unit -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
+	@gcc $(CFLAGS_HOST) -Iinit -Icommon -Iapt -Itests/unit -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -220,7 +232,7 @@ unit: $(UNIT_TESTS)
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(HOST_SRCS) $(HOST_HDRS) tests/unit/fake_blkid.c | need-fuzz
 	@mkdir -p $(@D)
 	@echo "CC (host, libFuzzer) $@"
-	@clang $(CFLAGS_FUZZ) -Iinit -Icommon -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
+	@clang $(CFLAGS_FUZZ) -Iinit -Icommon -Iapt -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
 
 # Each target for FUZZ_SECONDS, from the checked-in seeds; new inputs go to
 # _build/fuzz/corpus, crashes to _build/fuzz/crashes (copy them into
@@ -266,17 +278,17 @@ check: check-deps lint unit fuzz-regress boot bench-smoke
 # Style (clang-format, .clang-format), then cppcheck and clang-tidy
 # (.clang-tidy) on every C file: applets/ and *_blkid.c need the util-linux
 # headers, so the components are built first.
-LINT_C := $(sort $(wildcard init/*.c common/*.c tests/unit/*.c tests/fuzz/*.c))
-LINT_FORMAT := $(sort $(wildcard init/*.[ch] common/*.[ch] applets/*.[ch] tests/unit/*.[ch] \
+LINT_C := $(sort $(wildcard init/*.c common/*.c apt/*.c tests/unit/*.c tests/fuzz/*.c))
+LINT_FORMAT := $(sort $(wildcard init/*.[ch] common/*.[ch] applets/*.[ch] apt/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.[ch] build/components/*.c))
-LINT_INC := -Iinit -Icommon -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
+LINT_INC := -Iinit -Icommon -Iapt -Itests/unit -I$(UL)/include/blkid -I$(UL)/include/libmount
 lint: need-lint $(B)/stamps/components
 	@echo "LINT clang-format"
 	@clang-format --dry-run --Werror $(LINT_FORMAT)
 	@echo "LINT cppcheck"
 	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
-		-D_GNU_SOURCE -Iinit -Icommon -Itests/unit $(LINT_C) $(wildcard applets/*.c)
+		-D_GNU_SOURCE -Iinit -Icommon -Iapt -Itests/unit $(LINT_C) $(wildcard applets/*.c)
 	@# the multi-call dispatcher is built with its name and a generated table (lib.sh)
 	@cppcheck --quiet --std=c11 --enable=warning,style,portability,performance \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
