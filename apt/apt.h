@@ -19,7 +19,8 @@
 struct apt {
 	const char *root; /* "" in the image; APT_ROOT for tests on a host */
 	char arch[16];
-	char lists[PATH_MAX], status[PATH_MAX], info[PATH_MAX], archives[PATH_MAX];
+	char lists[PATH_MAX], status[PATH_MAX], info[PATH_MAX],
+		archives[PATH_MAX];
 	char keyring[PATH_MAX], sources_list[PATH_MAX];
 	struct source src[APT_SOURCES_MAX];
 	int nsrc;

@@ -27,7 +27,8 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
-int ar_find(int fd, const char *prefix, off_t *off, off_t *size, char *name, size_t namesize)
+int ar_find(int fd, const char *prefix, off_t *off, off_t *size, char *name,
+	    size_t namesize)
 {
 	char magic[8], hdr[60];
 	off_t pos = 8;
@@ -86,7 +87,10 @@ static pid_t copier(int fd, off_t off, off_t size, int out)
 	if (pid)
 		return pid;
 	while (size > 0) {
-		ssize_t r = pread(fd, buf, size < (off_t)sizeof(buf) ? (size_t)size : sizeof(buf), off);
+		ssize_t r = pread(fd, buf,
+				  size < (off_t)sizeof(buf) ? (size_t)size :
+							      sizeof(buf),
+				  off);
 
 		if (r <= 0 || write(out, buf, (size_t)r) != r)
 			_exit(1);
@@ -96,7 +100,8 @@ static pid_t copier(int fd, off_t off, off_t size, int out)
 	_exit(0);
 }
 
-int member_stream(int debfd, off_t off, off_t size, const char *name, pid_t pids[2])
+int member_stream(int debfd, off_t off, off_t size, const char *name,
+		  pid_t pids[2])
 {
 	const char *const *argv = decompressor(name);
 	int a[2], b[2];
@@ -186,7 +191,8 @@ static unsigned long long octal(const char *s, size_t n)
 }
 
 /* pax extended header records: path= and linkpath= */
-static void pax(const char *data, size_t len, char *path, char *link, size_t size)
+static void pax(const char *data, size_t len, char *path, char *link,
+		size_t size)
 {
 	const char *s = data, *end = data + len;
 
@@ -197,9 +203,11 @@ static void pax(const char *data, size_t len, char *path, char *link, size_t siz
 		if (n <= 0 || n > end - s || *sp != ' ')
 			return;
 		if (!strncmp(sp + 1, "path=", 5))
-			cut_fmt(path, size, "%.*s", (int)(s + n - sp - 7), sp + 6);
+			cut_fmt(path, size, "%.*s", (int)(s + n - sp - 7),
+				sp + 6);
 		else if (!strncmp(sp + 1, "linkpath=", 9))
-			cut_fmt(link, size, "%.*s", (int)(s + n - sp - 11), sp + 10);
+			cut_fmt(link, size, "%.*s", (int)(s + n - sp - 11),
+				sp + 10);
 		s += n;
 	}
 }
@@ -244,7 +252,8 @@ static int next_entry(int fd, struct entry *e)
 		e->uid = (uid_t)octal((char *)h + 108, 8);
 		e->gid = (gid_t)octal((char *)h + 116, 8);
 		e->size = octal((char *)h + 124, 12);
-		if (e->type != 'L' && e->type != 'K' && e->type != 'x' && e->type != 'g')
+		if (e->type != 'L' && e->type != 'K' && e->type != 'x' &&
+		    e->type != 'g')
 			break;
 		if (e->size > 65536)
 			return -1;
@@ -259,14 +268,15 @@ static int next_entry(int fd, struct entry *e)
 		else if (e->type == 'K')
 			cut_fmt(longlink, sizeof(longlink), "%s", data);
 		else if (e->type == 'x')
-			pax(data, (size_t)e->size, longname, longlink, sizeof(longname));
+			pax(data, (size_t)e->size, longname, longlink,
+			    sizeof(longname));
 		free(data);
 	}
 	if (*longname)
 		cut_fmt(e->name, sizeof(e->name), "%s", longname);
 	else if (h[345] && !memcmp(h + 257, "ustar", 5))
-		cut_fmt(e->name, sizeof(e->name), "%.155s/%.100s", (char *)h + 345,
-			       (char *)h);
+		cut_fmt(e->name, sizeof(e->name), "%.155s/%.100s",
+			(char *)h + 345, (char *)h);
 	else
 		cut_fmt(e->name, sizeof(e->name), "%.100s", (char *)h);
 	if (*longlink)
@@ -300,7 +310,8 @@ int tar_names(int fd, void (*cb)(const char *name, void *ctx), void *ctx)
 		return -1;
 	while ((r = next_entry(fd, e)) > 0) {
 		cb(e->name, ctx);
-		if (skip(fd, (e->type == '0' || e->type == '\0') ? e->size : 0) < 0) {
+		if (skip(fd, (e->type == '0' || e->type == '\0') ? e->size :
+								   0) < 0) {
 			r = -1;
 			break;
 		}
@@ -326,7 +337,9 @@ static int write_file(int fd, const char *tmp, const struct entry *e)
 {
 	char buf[65536];
 	unsigned long long left = e->size;
-	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int out = open(tmp,
+		       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		       0600);
 	int rc = out < 0 ? -1 : 0;
 
 	while (left) {
@@ -341,7 +354,8 @@ static int write_file(int fd, const char *tmp, const struct entry *e)
 	if (e->size % 512 && read_full(fd, buf, 512 - e->size % 512) < 0)
 		return -1;
 	if (out >= 0) {
-		if (fchown(out, e->uid, e->gid) < 0 || fchmod(out, e->mode & 07777) < 0)
+		if (fchown(out, e->uid, e->gid) < 0 ||
+		    fchmod(out, e->mode & 07777) < 0)
 			rc = -1;
 		if (close(out) < 0)
 			rc = -1;
@@ -349,7 +363,8 @@ static int write_file(int fd, const char *tmp, const struct entry *e)
 	return rc;
 }
 
-static int place(int fd, struct unpack *u, const struct entry *e, const char *rel)
+static int place(int fd, struct unpack *u, const struct entry *e,
+		 const char *rel)
 {
 	char path[4200], tmp[4220], target[4200];
 	struct stat st;
@@ -369,8 +384,10 @@ static int place(int fd, struct unpack *u, const struct entry *e, const char *re
 	}
 	if (lstat(path, &st) == 0 && !u->owned(rel, u->ctx)) {
 		if (!u->kept++)
-			cut_fmt(u->first_kept, sizeof(u->first_kept), "%s", rel);
-		return (e->type == '0' || e->type == '\0') ? skip(fd, e->size) : 0;
+			cut_fmt(u->first_kept, sizeof(u->first_kept), "%s",
+				rel);
+		return (e->type == '0' || e->type == '\0') ? skip(fd, e->size) :
+							     0;
 	}
 	(void)unlink(tmp);
 	switch (e->type) {
@@ -413,20 +430,18 @@ int tar_extract(int fd, struct unpack *u)
 	if (!e)
 		return -1;
 	while ((r = next_entry(fd, e)) > 0) {
-		if (!strcmp(e->name, "./") || !strcmp(e->name, ".")) {
-			if (skip(fd, 0) < 0)
-				r = -1;
+		if (!strcmp(e->name, "./") || !strcmp(e->name, "."))
 			continue;
-		}
 		if (!tar_path(e->name, rel, sizeof(rel))) {
-			cut_fmt(u->err, sizeof(u->err), "unsafe path in the archive: %.200s",
-				       e->name);
+			cut_fmt(u->err, sizeof(u->err),
+				"unsafe path in the archive: %.200s", e->name);
 			r = -1;
 			break;
 		}
 		if (place(fd, u, e, rel) < 0) {
-			cut_fmt(u->err, sizeof(u->err), "cannot unpack %.200s: %s", rel,
-				       strerror(errno));
+			cut_fmt(u->err, sizeof(u->err),
+				"cannot unpack %.200s: %s", rel,
+				strerror(errno));
 			r = -1;
 			break;
 		}

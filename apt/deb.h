@@ -11,13 +11,15 @@
 #include <sys/types.h>
 
 /* The member of the ar archive fd whose name starts with prefix: 0, or -1 if none/bad. */
-int ar_find(int fd, const char *prefix, off_t *off, off_t *size, char *name, size_t namesize);
+int ar_find(int fd, const char *prefix, off_t *off, off_t *size, char *name,
+	    size_t namesize);
 
 /*
  * A readable stream of the member's (decompressed) bytes: the fd, or -1.
  * pids gets the children to wait for (stream_close).
  */
-int member_stream(int debfd, off_t off, off_t size, const char *name, pid_t pids[2]);
+int member_stream(int debfd, off_t off, off_t size, const char *name,
+		  pid_t pids[2]);
 /* 0 if the children succeeded, -1 otherwise; closes fd. */
 int stream_close(int fd, pid_t pids[2]);
 
@@ -25,10 +27,10 @@ typedef bool (*owned_fn)(const char *path, void *ctx);
 
 struct unpack {
 	const char *root;
-	FILE *list;	/* every path placed (files, links, created directories) */
+	FILE *list; /* every path placed (files, links, created directories) */
 	owned_fn owned; /* does an installed package own path? */
 	void *ctx;
-	unsigned kept;	/* files the image had, left as they were */
+	unsigned kept; /* files the image had, left as they were */
 	char first_kept[128];
 	char err[256];
 };

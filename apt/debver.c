@@ -21,12 +21,14 @@ static int order(int c)
 }
 
 /* Compare a[0..alen) with b[0..blen) by dpkg's rules. */
-static int verrevcmp(const char *a, const char *ae, const char *b, const char *be)
+static int verrevcmp(const char *a, const char *ae, const char *b,
+		     const char *be)
 {
 	while (a < ae || b < be) {
 		int first_diff = 0;
 
-		while ((a < ae && !isdigit((unsigned char)*a)) || (b < be && !isdigit((unsigned char)*b))) {
+		while ((a < ae && !isdigit((unsigned char)*a)) ||
+		       (b < be && !isdigit((unsigned char)*b))) {
 			int ac = a < ae ? order((unsigned char)*a) : 0;
 			int bc = b < be ? order((unsigned char)*b) : 0;
 
@@ -39,7 +41,8 @@ static int verrevcmp(const char *a, const char *ae, const char *b, const char *b
 			a++;
 		while (b < be && *b == '0')
 			b++;
-		while (a < ae && b < be && isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+		while (a < ae && b < be && isdigit((unsigned char)*a) &&
+		       isdigit((unsigned char)*b)) {
 			if (!first_diff)
 				first_diff = *a - *b;
 			a++;
@@ -67,7 +70,8 @@ static void split(const char *v, struct parts *p)
 	const char *dash;
 
 	p->epoch = 0;
-	if (colon && colon > v && strspn(v, "0123456789") == (size_t)(colon - v)) {
+	if (colon && colon > v &&
+	    strspn(v, "0123456789") == (size_t)(colon - v)) {
 		p->epoch = strtoul(v, NULL, 10);
 		v = colon + 1;
 	}
@@ -128,11 +132,13 @@ enum dep_op debver_op(const char *s, int len)
 	static const struct {
 		const char *name;
 		enum dep_op op;
-	} ops[] = { { "<<", OP_LT }, { "<=", OP_LE }, { "=", OP_EQ }, { ">=", OP_GE },
-		    { ">>", OP_GT }, { "<", OP_LE },  { ">", OP_GE } };
+	} ops[] = { { "<<", OP_LT }, { "<=", OP_LE }, { "=", OP_EQ },
+		    { ">=", OP_GE }, { ">>", OP_GT }, { "<", OP_LE },
+		    { ">", OP_GE } };
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if ((int)strlen(ops[i].name) == len && !strncmp(s, ops[i].name, (size_t)len))
+		if ((int)strlen(ops[i].name) == len &&
+		    !strncmp(s, ops[i].name, (size_t)len))
 			return ops[i].op;
 	return OP_NONE;
 }

@@ -82,7 +82,8 @@ static int parse_alt(const char **sp, struct dep *d, const char *arch)
 		ve = v;
 		while (*ve && *ve != ')' && !isspace((unsigned char)*ve))
 			ve++;
-		if (d->op == OP_NONE || ve == v || (size_t)(ve - v) >= DEP_VER_MAX)
+		if (d->op == OP_NONE || ve == v ||
+		    (size_t)(ve - v) >= DEP_VER_MAX)
 			return -1;
 		memcpy(d->ver, v, (size_t)(ve - v));
 		s = skip_space(ve);
@@ -98,7 +99,8 @@ static int parse_alt(const char **sp, struct dep *d, const char *arch)
 		admitted = arch_list_admits(s + 1, e, arch);
 		s = skip_space(e + 1);
 	}
-	while (*s == '<') { /* build profiles: binary packages do not carry them */
+	while (*s ==
+	       '<') { /* build profiles: binary packages do not carry them */
 		const char *e = strchr(s, '>');
 
 		if (!e)
@@ -114,30 +116,27 @@ int dep_next_group(const char **sp, struct dep *alts, int max, const char *arch)
 	const char *s = skip_space(*sp);
 	int n = 0;
 
-	if (!*s)
-		return 0;
-	for (;;) {
-		struct dep d;
-		int r = parse_alt(&s, &d, arch);
+	/* alternatives all for other architectures: the next group */
+	while (*s && !n) {
+		for (;;) {
+			struct dep d;
+			int r = parse_alt(&s, &d, arch);
 
-		if (r < 0)
-			return -1;
-		if (r > 0 && n < max)
-			alts[n++] = d;
-		s = skip_space(s);
-		if (*s == '|') {
+			if (r < 0)
+				return -1;
+			if (r > 0 && n < max)
+				alts[n++] = d;
+			s = skip_space(s);
+			if (*s != '|')
+				break;
 			s++;
-			continue;
 		}
 		if (*s == ',')
-			s++;
+			s = skip_space(s + 1);
 		else if (*s)
 			return -1;
-		break;
 	}
 	*sp = s;
-	if (!n) /* every alternative was for another architecture: nothing to do */
-		return dep_next_group(sp, alts, max, arch);
 	return n;
 }
 
@@ -146,5 +145,6 @@ void dep_format(char *buf, size_t size, const struct dep *d)
 	if (d->op == OP_NONE)
 		cut_fmt(buf, size, "%s", d->name);
 	else
-		cut_fmt(buf, size, "%s (%s %s)", d->name, debver_opname(d->op), d->ver);
+		cut_fmt(buf, size, "%s (%s %s)", d->name, debver_opname(d->op),
+			d->ver);
 }

@@ -38,7 +38,8 @@ static bool is_owned(const char *path, void *ctx)
 {
 	const struct owned *o = ctx;
 
-	return o->n && bsearch(&path, o->paths, o->n, sizeof(*o->paths), cmp_str);
+	return o->n &&
+	       bsearch(&path, o->paths, o->n, sizeof(*o->paths), cmp_str);
 }
 
 static void owned_load(const struct apt *a, struct owned *o)
@@ -56,9 +57,12 @@ static void owned_load(const struct apt *a, struct owned *o)
 			continue;
 		cut_fmt(p, sizeof(p), "%s/%s", a->info, e->d_name);
 		text = read_all(p, NULL);
-		for (char *s = text ? strtok(text, "\n") : NULL; s; s = strtok(NULL, "\n")) {
+		for (char *s = text ? strtok(text, "\n") : NULL; s;
+		     s = strtok(NULL, "\n")) {
 			if (o->n == cap) {
-				char **np = realloc(o->paths, (cap = cap ? cap * 2 : 256) * sizeof(*np));
+				char **np = realloc(
+					o->paths, (cap = cap ? cap * 2 : 256) *
+							  sizeof(*np));
 
 				if (!np)
 					break;
@@ -110,8 +114,8 @@ static void write_stanza(FILE *f, const struct pkg *p)
 }
 
 /* The status file: the installed packages not in drop (may be NULL), then add[0..nadd). */
-static int write_status(const struct apt *a, const struct db *db, const unsigned char *drop,
-			const int *add, size_t nadd)
+static int write_status(const struct apt *a, const struct db *db,
+			const unsigned char *drop, const int *add, size_t nadd)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
@@ -121,7 +125,8 @@ static int write_status(const struct apt *a, const struct db *db, const unsigned
 	if (!f)
 		return -1;
 	for (size_t i = 0; i < db->n; i++)
-		if (db->pkgs[i].origin == ORIGIN_INSTALLED && !(drop && drop[i]))
+		if (db->pkgs[i].origin == ORIGIN_INSTALLED &&
+		    !(drop && drop[i]))
 			write_stanza(f, &db->pkgs[i]);
 	for (size_t i = 0; i < nadd; i++)
 		write_stanza(f, &db->pkgs[add[i]]);
@@ -135,15 +140,17 @@ static void deb_name(const struct pkg *p, char *out, size_t size)
 	const char *colon = strchr(p->version, ':');
 
 	if (colon)
-		cut_fmt(out, size, "%s_%.*s%%3a%s_%s.deb", p->name, (int)(colon - p->version),
-			       p->version, colon + 1, p->arch);
+		cut_fmt(out, size, "%s_%.*s%%3a%s_%s.deb", p->name,
+			(int)(colon - p->version), p->version, colon + 1,
+			p->arch);
 	else
-		cut_fmt(out, size, "%s_%s_%s.deb", p->name, p->version, p->arch);
+		cut_fmt(out, size, "%s_%s_%s.deb", p->name, p->version,
+			p->arch);
 }
 
 /* Fetch p into dir, checked against the index: 0 or EXIT_APT (nothing left behind). */
-static int fetch_deb(const struct apt *a, const struct pkg *p, const char *dir, int nr, char *out,
-		     size_t size)
+static int fetch_deb(const struct apt *a, const struct pkg *p, const char *dir,
+		     int nr, char *out, size_t size)
 {
 	const struct source *s;
 	char url[PATH_MAX], reason[512], name[512], hex[65], sz[32];
@@ -157,13 +164,14 @@ static int fetch_deb(const struct apt *a, const struct pkg *p, const char *dir, 
 	cut_fmt(url, sizeof(url), "%s/%s", s->uri, p->filename);
 	cut_fmt(out, size, "%s/%s", dir, name);
 	apt_size(sz, sizeof(sz), (double)p->size);
-	(void)printf("Get:%d %s %s/%s %s %s %s [%s]\n", nr, s->uri, s->suite, s->comps[comp],
-		     a->arch, p->name, p->version, sz);
+	(void)printf("Get:%d %s %s/%s %s %s %s [%s]\n", nr, s->uri, s->suite,
+		     s->comps[comp], a->arch, p->name, p->version, sz);
 	r = apt_fetch(url, out, reason, sizeof(reason));
 	if (r)
-		return apt_error("Failed to fetch %s  %s", url, r > 0 ? "404  Not Found" : reason);
-	if (stat(out, &st) < 0 || st.st_size != p->size || sha256_file(out, hex) < 0 ||
-	    strcmp(hex, p->sha256)) {
+		return apt_error("Failed to fetch %s  %s", url,
+				 r > 0 ? "404  Not Found" : reason);
+	if (stat(out, &st) < 0 || st.st_size != p->size ||
+	    sha256_file(out, hex) < 0 || strcmp(hex, p->sha256)) {
 		(void)unlink(out);
 		return apt_error("Failed to fetch %s  Hash Sum mismatch", url);
 	}
@@ -176,20 +184,23 @@ struct scripts {
 
 static void note_script(const char *name, void *ctx)
 {
-	static const char *const kinds[] = { "preinst", "postinst", "prerm", "postrm" };
+	static const char *const kinds[] = { "preinst", "postinst", "prerm",
+					     "postrm" };
 	struct scripts *sc = ctx;
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 
 	for (size_t i = 0; i < 4; i++)
-		if (!strcmp(base, kinds[i]) && strlen(sc->names) + strlen(base) + 3 < sizeof(sc->names))
+		if (!strcmp(base, kinds[i]) &&
+		    strlen(sc->names) + strlen(base) + 3 < sizeof(sc->names))
 			cut_fmt(sc->names + strlen(sc->names),
-				       sizeof(sc->names) - strlen(sc->names), "%s%s",
-				       *sc->names ? ", " : "", base);
+				sizeof(sc->names) - strlen(sc->names), "%s%s",
+				*sc->names ? ", " : "", base);
 }
 
 /* Unpack one verified .deb: 0, or EXIT_APT after saying why. */
-static int unpack(const struct apt *a, const struct pkg *p, const char *deb, struct owned *o,
-		  unsigned *kept, char *first_kept, size_t fk_size)
+static int unpack(const struct apt *a, const struct pkg *p, const char *deb,
+		  struct owned *o, unsigned *kept, char *first_kept,
+		  size_t fk_size)
 {
 	char member[64], list[PATH_MAX], tmp[PATH_MAX];
 	struct unpack u = { .root = a->root, .owned = is_owned, .ctx = o };
@@ -200,14 +211,16 @@ static int unpack(const struct apt *a, const struct pkg *p, const char *deb, str
 
 	if (fd < 0)
 		return apt_error("Cannot open %s: %s", deb, strerror(errno));
-	if (ar_find(fd, "control.tar", &off, &size, member, sizeof(member)) == 0 &&
+	if (ar_find(fd, "control.tar", &off, &size, member, sizeof(member)) ==
+		    0 &&
 	    (s = member_stream(fd, off, size, member, pids)) >= 0) {
 		(void)tar_names(s, note_script, &sc);
 		(void)stream_close(s, pids);
 	}
 	if (ar_find(fd, "data.tar", &off, &size, member, sizeof(member)) < 0) {
 		(void)close(fd);
-		return apt_error("%s is not a Debian package (no data.tar)", deb);
+		return apt_error("%s is not a Debian package (no data.tar)",
+				 deb);
 	}
 	(void)printf("Unpacking %s (%s) ...\n", p->name, p->version);
 	cut_fmt(list, sizeof(list), "%s/%s.list", a->info, p->name);
@@ -223,19 +236,22 @@ static int unpack(const struct apt *a, const struct pkg *p, const char *deb, str
 	rc = tar_extract(s, &u);
 	if (stream_close(s, pids) < 0 && !rc) {
 		rc = -1;
-		cut_fmt(u.err, sizeof(u.err), "its data could not be decompressed");
+		cut_fmt(u.err, sizeof(u.err),
+			"its data could not be decompressed");
 	}
 	(void)close(fd);
 	if (fclose(u.list) < 0)
 		rc = -1;
 	if (rc < 0 || rename(tmp, list) < 0)
-		return apt_error("Cannot unpack %s: %s", deb, *u.err ? u.err : strerror(errno));
+		return apt_error("Cannot unpack %s: %s", deb,
+				 *u.err ? u.err : strerror(errno));
 	if (u.kept && !*kept)
 		cut_fmt(first_kept, fk_size, "%s", u.first_kept);
 	*kept += u.kept;
 	if (*sc.names)
-		(void)printf("N: %s: its maintainer scripts (%s) are not run here\n", p->name,
-			     sc.names);
+		(void)printf(
+			"N: %s: its maintainer scripts (%s) are not run here\n",
+			p->name, sc.names);
 	return 0;
 }
 
@@ -289,28 +305,33 @@ static int mkdirs(const char *path)
 }
 
 /* The archive packages named: want[], how many, or -1 after saying why. */
-static int find_wanted(const struct db *db, char **names, int n, int *want, bool download)
+static int find_wanted(const struct db *db, char **names, int n, int *want,
+		       bool download)
 {
 	int nw = 0;
 
 	for (int i = 0; i < n; i++) {
 		struct dep d = { .op = OP_NONE };
-		int c = db_candidate(db, names[i]), inst = db_installed(db, names[i]);
+		int c = db_candidate(db, names[i]),
+		    inst = db_installed(db, names[i]);
 
 		if (c < 0) {
 			cut_fmt(d.name, sizeof(d.name), "%s", names[i]);
 			c = resolve_choose(db, &d);
 			if (c >= 0 && !download) {
-				(void)printf("Note, selecting '%s' instead of '%s'\n", db->pkgs[c].name,
-					     names[i]);
+				(void)printf(
+					"Note, selecting '%s' instead of '%s'\n",
+					db->pkgs[c].name, names[i]);
 				inst = db_installed(db, db->pkgs[c].name);
 			} else {
-				apt_error("Unable to locate package %s", names[i]);
+				apt_error("Unable to locate package %s",
+					  names[i]);
 				return -1;
 			}
 		}
 		if (!download && inst >= 0) {
-			(void)printf("%s is already the newest version (%s).\n", db->pkgs[inst].name,
+			(void)printf("%s is already the newest version (%s).\n",
+				     db->pkgs[inst].name,
 				     db->pkgs[inst].version);
 			continue;
 		}
@@ -319,12 +340,14 @@ static int find_wanted(const struct db *db, char **names, int n, int *want, bool
 	return nw;
 }
 
-static int download_only(const struct apt *a, const struct db *db, const int *want, int nw)
+static int download_only(const struct apt *a, const struct db *db,
+			 const int *want, int nw)
 {
 	for (int i = 0; i < nw; i++) {
 		char out[PATH_MAX];
 
-		if (fetch_deb(a, &db->pkgs[want[i]], ".", i + 1, out, sizeof(out)))
+		if (fetch_deb(a, &db->pkgs[want[i]], ".", i + 1, out,
+			      sizeof(out)))
 			return EXIT_APT;
 	}
 	return 0;
@@ -337,7 +360,8 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	struct owned o = { 0 };
 	int *want = calloc((size_t)n, sizeof(*want)), nw, rc = EXIT_APT;
 	long long dl = 0, inst = 0, avail;
-	char s1[32], s2[32], s3[32], partial[PATH_MAX], *debs = NULL, first_kept[128] = "";
+	char s1[32], s2[32], s3[32], partial[PATH_MAX], *debs = NULL,
+							first_kept[128] = "";
 	unsigned kept = 0;
 	size_t done = 0;
 	struct timespec t0, t1;
@@ -346,7 +370,8 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 		return apt_error("Out of memory");
 	if (apt_load_db(a, &db))
 		goto out;
-	(void)printf("Reading package lists... Done\nBuilding dependency tree... Done\n");
+	(void)printf(
+		"Reading package lists... Done\nBuilding dependency tree... Done\n");
 	nw = find_wanted(&db, names, n, want, download);
 	if (nw < 0)
 		goto out;
@@ -357,7 +382,8 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	if (resolve_install(&db, want, (size_t)nw, &plan, stderr) < 0)
 		goto out;
 	if (!plan.n) {
-		(void)printf("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
+		(void)printf(
+			"0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
 		rc = 0;
 		goto out;
 	}
@@ -367,19 +393,27 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	}
 	(void)printf("The following NEW packages will be installed:\n");
 	print_names(&db, &plan);
-	(void)printf("0 upgraded, %zu newly installed, 0 to remove and 0 not upgraded.\n", plan.n);
+	(void)printf(
+		"0 upgraded, %zu newly installed, 0 to remove and 0 not upgraded.\n",
+		plan.n);
 	apt_size(s1, sizeof(s1), (double)dl);
 	apt_size(s2, sizeof(s2), (double)inst);
 	(void)printf("Need to get %s of archives.\n", s1);
-	(void)printf("After this operation, %s of additional disk space will be used.\n", s2);
-	(void)printf("Lifeboat: they are unpacked into RAM, for this boot only.\n");
+	(void)printf(
+		"After this operation, %s of additional disk space will be used.\n",
+		s2);
+	(void)printf(
+		"Lifeboat: they are unpacked into RAM, for this boot only.\n");
 	avail = ram_free(a);
 	if (avail >= 0 && dl + inst + RAM_RESERVE > avail) {
-		apt_size(s3, sizeof(s3), (double)(avail > RAM_RESERVE ? avail - RAM_RESERVE : 0));
+		apt_size(s3, sizeof(s3),
+			 (double)(avail > RAM_RESERVE ? avail - RAM_RESERVE :
+							0));
 		apt_size(s1, sizeof(s1), (double)(dl + inst));
-		apt_error("Not enough free memory: this needs %s (downloads and unpacked files live "
-			  "in RAM), %s is free. Nothing was installed.",
-			  s1, s3);
+		apt_error(
+			"Not enough free memory: this needs %s (downloads and unpacked files live "
+			"in RAM), %s is free. Nothing was installed.",
+			s1, s3);
 		goto out;
 	}
 	if (!apt_confirm(a)) {
@@ -402,16 +436,19 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	}
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (size_t i = 0; i < plan.n; i++)
-		if (fetch_deb(a, &db.pkgs[plan.order[i]], partial, (int)i + 1, debs + i * PATH_MAX,
-			      PATH_MAX))
+		if (fetch_deb(a, &db.pkgs[plan.order[i]], partial, (int)i + 1,
+			      debs + i * PATH_MAX, PATH_MAX))
 			goto cleanup;
 	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	(void)printf("Fetched %s in %.0fs\n", s1,
-		     (double)(t1.tv_sec - t0.tv_sec) < 1 ? 1 : (double)(t1.tv_sec - t0.tv_sec));
+		     (double)(t1.tv_sec - t0.tv_sec) < 1 ?
+			     1 :
+			     (double)(t1.tv_sec - t0.tv_sec));
 	owned_load(a, &o);
 	for (; done < plan.n; done++) {
-		if (unpack(a, &db.pkgs[plan.order[done]], debs + done * PATH_MAX, &o, &kept,
-			   first_kept, sizeof(first_kept)))
+		if (unpack(a, &db.pkgs[plan.order[done]],
+			   debs + done * PATH_MAX, &o, &kept, first_kept,
+			   sizeof(first_kept)))
 			break;
 		(void)unlink(debs + done * PATH_MAX);
 	}
@@ -420,12 +457,14 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	else if (done == plan.n)
 		rc = 0;
 	for (size_t i = 0; i < done; i++)
-		(void)printf("Setting up %s (%s) ...\n", db.pkgs[plan.order[i]].name,
+		(void)printf("Setting up %s (%s) ...\n",
+			     db.pkgs[plan.order[i]].name,
 			     db.pkgs[plan.order[i]].version);
 	if (kept)
-		(void)printf("N: kept the image's own %s%s: Lifeboat's tools are never replaced\n",
-			     first_kept,
-			     kept > 1 ? " and other files the image has" : "");
+		(void)printf(
+			"N: kept the image's own %s%s: Lifeboat's tools are never replaced\n",
+			first_kept,
+			kept > 1 ? " and other files the image has" : "");
 cleanup:
 	for (size_t i = 0; i < plan.n; i++)
 		if (debs[i * PATH_MAX])
@@ -486,14 +525,17 @@ int apt_remove(struct apt *a, char **names, int n)
 		return apt_error("Out of memory");
 	if (apt_load_db(a, &db))
 		goto out;
-	(void)printf("Reading package lists... Done\nBuilding dependency tree... Done\n");
+	(void)printf(
+		"Reading package lists... Done\nBuilding dependency tree... Done\n");
 	for (int i = 0; i < n; i++) {
 		int p = db_installed(&db, names[i]);
 
 		if (p >= 0)
 			want[nw++] = p;
 		else if (db_candidate(&db, names[i]) >= 0)
-			(void)printf("Package '%s' is not installed, so not removed\n", names[i]);
+			(void)printf(
+				"Package '%s' is not installed, so not removed\n",
+				names[i]);
 		else {
 			apt_error("Unable to locate package %s", names[i]);
 			goto out;
@@ -504,7 +546,8 @@ int apt_remove(struct apt *a, char **names, int n)
 		goto out;
 	}
 	if (!plan.n) {
-		(void)printf("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
+		(void)printf(
+			"0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
 		rc = 0;
 		goto out;
 	}
@@ -513,8 +556,11 @@ int apt_remove(struct apt *a, char **names, int n)
 	for (size_t i = 0; i < plan.n; i++)
 		freed += db.pkgs[plan.order[i]].isize * 1024;
 	apt_size(sz, sizeof(sz), (double)freed);
-	(void)printf("0 upgraded, 0 newly installed, %zu to remove and 0 not upgraded.\n", plan.n);
-	(void)printf("After this operation, %s disk space will be freed.\n", sz);
+	(void)printf(
+		"0 upgraded, 0 newly installed, %zu to remove and 0 not upgraded.\n",
+		plan.n);
+	(void)printf("After this operation, %s disk space will be freed.\n",
+		     sz);
 	if (!apt_confirm(a)) {
 		rc = 1;
 		goto out;

@@ -40,13 +40,19 @@ struct key {
 	size_t off;
 };
 
-#define K(n, f) { n, offsetof(struct pkg, f) }
+#define K(n, f)                            \
+	{                                  \
+		n, offsetof(struct pkg, f) \
+	}
 static const struct key keys[] = {
-	K("Package", name),	      K("Version", version),	 K("Architecture", arch),
-	K("Depends", depends),	      K("Pre-Depends", predepends), K("Provides", provides),
-	K("Filename", filename),      K("SHA256", sha256),	 K("Section", section),
-	K("Priority", priority),      K("Maintainer", maintainer), K("Homepage", homepage),
-	K("Description", synopsis),   K("Multi-Arch", multiarch), K("Essential", essential),
+	K("Package", name),	      K("Version", version),
+	K("Architecture", arch),      K("Depends", depends),
+	K("Pre-Depends", predepends), K("Provides", provides),
+	K("Filename", filename),      K("SHA256", sha256),
+	K("Section", section),	      K("Priority", priority),
+	K("Maintainer", maintainer),  K("Homepage", homepage),
+	K("Description", synopsis),   K("Multi-Arch", multiarch),
+	K("Essential", essential),
 };
 
 static int add_pkg(struct db *db, const struct pkg *p)
@@ -114,7 +120,8 @@ int db_add_text(struct db *db, char *buf, int origin)
 			if (finish(db, &p, origin, installed) < 0)
 				return -1;
 			installed = origin != ORIGIN_INSTALLED;
-		} else if (*s != ' ' && *s != '\t' && (colon = strchr(s, ':'))) {
+		} else if (*s != ' ' && *s != '\t' &&
+			   (colon = strchr(s, ':'))) {
 			*colon = '\0';
 			v = colon + 1;
 			while (*v == ' ' || *v == '\t')
@@ -125,9 +132,11 @@ int db_add_text(struct db *db, char *buf, int origin)
 				p.isize = atoll(v);
 			else if (!strcmp(s, "Status"))
 				installed = strstr(v, " installed") != NULL;
-			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]);
+			     i++)
 				if (!strcmp(s, keys[i].name))
-					*(const char **)((char *)&p + keys[i].off) = v;
+					*(const char **)((char *)&p +
+							 keys[i].off) = v;
 		}
 		if (!nl)
 			break;
@@ -145,7 +154,8 @@ int db_find(const struct db *db, const char *name, int from)
 
 	if (!db->buckets)
 		return -1;
-	i = from < 0 ? db->buckets[hash(name) & (NBUCKETS - 1)] : db->pkgs[from].next;
+	i = from < 0 ? db->buckets[hash(name) & (NBUCKETS - 1)] :
+		       db->pkgs[from].next;
 	for (; i >= 0; i = db->pkgs[i].next)
 		if (!strcmp(db->pkgs[i].name, name))
 			return i;
@@ -158,7 +168,8 @@ int db_candidate(const struct db *db, const char *name)
 
 	for (int i = db_find(db, name, -1); i >= 0; i = db_find(db, name, i))
 		if (db->pkgs[i].origin != ORIGIN_INSTALLED &&
-		    (best < 0 || debver_cmp(db->pkgs[i].version, db->pkgs[best].version) > 0))
+		    (best < 0 || debver_cmp(db->pkgs[i].version,
+					    db->pkgs[best].version) > 0))
 			best = i;
 	return best;
 }
@@ -183,7 +194,8 @@ bool pkg_provides(const struct pkg *p, const struct dep *dep, const char *arch)
 		for (int i = 0; i < n; i++)
 			if (!strcmp(alts[i].name, dep->name) &&
 			    (dep->op == OP_NONE ||
-			     (alts[i].op == OP_EQ && debver_satisfies(alts[i].ver, dep->op, dep->ver))))
+			     (alts[i].op == OP_EQ &&
+			      debver_satisfies(alts[i].ver, dep->op, dep->ver))))
 				return true;
 	return false;
 }
@@ -192,7 +204,8 @@ bool pkg_satisfies(const struct pkg *p, const struct dep *dep, const char *arch)
 {
 	if (dep->foreign)
 		return false;
-	if (!strcmp(p->name, dep->name) && debver_satisfies(p->version, dep->op, dep->ver))
+	if (!strcmp(p->name, dep->name) &&
+	    debver_satisfies(p->version, dep->op, dep->ver))
 		return true;
 	return pkg_provides(p, dep, arch);
 }

@@ -14,8 +14,9 @@
 #define ORIGIN_INSTALLED (-1)
 
 struct pkg {
-	const char *name, *version, *arch, *depends, *predepends, *provides, *filename, *sha256,
-		*section, *priority, *maintainer, *homepage, *synopsis, *multiarch, *essential;
+	const char *name, *version, *arch, *depends, *predepends, *provides,
+		*filename, *sha256, *section, *priority, *maintainer, *homepage,
+		*synopsis, *multiarch, *essential;
 	long long size, isize; /* bytes of the .deb; KiB installed */
 	int origin;
 	int next; /* next package in the same hash bucket, -1 */
@@ -54,6 +55,7 @@ int db_installed(const struct db *db, const char *name);
 bool pkg_provides(const struct pkg *p, const struct dep *dep, const char *arch);
 
 /* Does p itself satisfy dep (by name and version, or by what it provides)? */
-bool pkg_satisfies(const struct pkg *p, const struct dep *dep, const char *arch);
+bool pkg_satisfies(const struct pkg *p, const struct dep *dep,
+		   const char *arch);
 
 #endif

@@ -9,7 +9,8 @@
 
 #include "proc.h"
 
-int proc_run(const char *const argv[], int in_fd, int out_fd, char *cap, size_t size)
+int proc_run(const char *const argv[], int in_fd, int out_fd, char *cap,
+	     size_t size)
 {
 	int p[2], status;
 	size_t n = 0;
@@ -39,7 +40,8 @@ int proc_run(const char *const argv[], int in_fd, int out_fd, char *cap, size_t 
 		if (r <= 0)
 			break;
 		if (cap && n + 1 < size) {
-			size_t k = (size_t)r < size - 1 - n ? (size_t)r : size - 1 - n;
+			size_t k = (size_t)r < size - 1 - n ? (size_t)r :
+							      size - 1 - n;
 
 			memcpy(cap + n, buf, k);
 			n += k;
@@ -61,7 +63,8 @@ int sha256_file(const char *path, char hex[65])
 	const char *argv[] = { "sha256sum", path, NULL };
 	char out[256];
 
-	if (proc_run(argv, -1, -1, out, sizeof(out)) != 0 || strspn(out, "0123456789abcdef") < 64)
+	if (proc_run(argv, -1, -1, out, sizeof(out)) != 0 ||
+	    strspn(out, "0123456789abcdef") < 64)
 		return -1;
 	memcpy(hex, out, 64);
 	hex[64] = '\0';

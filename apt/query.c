@@ -31,10 +31,12 @@ static const struct db *sort_db;
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(sort_db->pkgs[*(const int *)a].name, sort_db->pkgs[*(const int *)b].name);
+	return strcmp(sort_db->pkgs[*(const int *)a].name,
+		      sort_db->pkgs[*(const int *)b].name);
 }
 
-static void origin_name(const struct apt *a, const struct pkg *p, char *buf, size_t size)
+static void origin_name(const struct apt *a, const struct pkg *p, char *buf,
+			size_t size)
 {
 	int comp;
 	const struct source *s = apt_origin(a, p->origin, &comp);
@@ -49,8 +51,9 @@ static void line(const struct apt *a, const struct db *db, int i)
 	char o[64];
 
 	origin_name(a, p, o, sizeof(o));
-	(void)printf("%s/%s%s %s %s%s\n", p->name, o, inst >= 0 && p->origin >= 0 ? ",now" : "",
-		     p->version, p->arch, inst >= 0 ? " [installed]" : "");
+	(void)printf("%s/%s%s %s %s%s\n", p->name, o,
+		     inst >= 0 && p->origin >= 0 ? ",now" : "", p->version,
+		     p->arch, inst >= 0 ? " [installed]" : "");
 }
 
 int apt_search(struct apt *a, char **words, int n)
@@ -72,7 +75,8 @@ int apt_search(struct apt *a, char **words, int n)
 
 		for (int w = 0; w < n && all; w++)
 			all = strcasestr(p->name, words[w]) ||
-			      (p->synopsis && strcasestr(p->synopsis, words[w]));
+			      (p->synopsis &&
+			       strcasestr(p->synopsis, words[w]));
 		if (!all)
 			continue;
 		line(a, &db, v[k]);
@@ -130,8 +134,8 @@ int apt_show(struct apt *a, char **names, int n)
 			field("APT-Manual-Installed", "yes");
 		s = apt_origin(a, p->origin, &comp);
 		if (s)
-			(void)printf("APT-Sources: %s %s/%s %s Packages\n", s->uri, s->suite,
-				     s->comps[comp], a->arch);
+			(void)printf("APT-Sources: %s %s/%s %s Packages\n",
+				     s->uri, s->suite, s->comps[comp], a->arch);
 		field("Description", p->synopsis);
 		(void)printf("\n");
 	}

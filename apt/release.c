@@ -25,7 +25,8 @@ static int line_is(const char *s, const char *e, const char *word)
 long clearsign_text(char *msg, size_t len)
 {
 	char *p = msg, *end = msg + len, *out = msg, *text_end = NULL;
-	int state = 0; /* 0 armor header line, 1 hash headers, 2 text, 3 signature, 4 after */
+	int state =
+		0; /* 0 armor header line, 1 hash headers, 2 text, 3 signature, 4 after */
 
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -50,7 +51,8 @@ long clearsign_text(char *msg, size_t len)
 				state = 3;
 				break;
 			}
-			if (line_is(p, e, BEGIN_MSG) || (*p == '-' && (e - p < 2 || p[1] != ' ')))
+			if (line_is(p, e, BEGIN_MSG) ||
+			    (*p == '-' && (e - p < 2 || p[1] != ' ')))
 				return -1;
 			if (*p == '-') /* dash-escaped: "- " */
 				p += 2;
@@ -86,17 +88,19 @@ time_t rfc2822_time(const char *s)
 
 	if (comma)
 		s = comma + 1;
-	if (sscanf(s, " %2d %3s %4d %2d:%2d:%2d %7s%n", &day, mon, &year, &h, &m, &sec, zone, &n) < 6)
+	if (sscanf(s, " %2d %3s %4d %2d:%2d:%2d %7s%n", &day, mon, &year, &h,
+		   &m, &sec, zone, &n) < 6)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_mon = -1;
 	for (int i = 0; i < 12; i++)
 		if (!strcmp(mon, months[i]))
 			tm.tm_mon = i;
-	if (tm.tm_mon < 0 || day < 1 || day > 31 || year < 1970 || h > 23 || m > 59 || sec > 60)
+	if (tm.tm_mon < 0 || day < 1 || day > 31 || year < 1970 || h > 23 ||
+	    m > 59 || sec > 60)
 		return -1;
-	if (*zone && strcmp(zone, "UTC") && strcmp(zone, "GMT") && strcmp(zone, "+0000") &&
-	    strcmp(zone, "Z"))
+	if (*zone && strcmp(zone, "UTC") && strcmp(zone, "GMT") &&
+	    strcmp(zone, "+0000") && strcmp(zone, "Z"))
 		return -1;
 	tm.tm_mday = day;
 	tm.tm_year = year - 1900;
@@ -142,8 +146,10 @@ int release_parse(const char *text, struct release *r)
 			char hash[80], path[RELEASE_PATH_MAX + 1];
 			int n = 0;
 
-			if (sscanf(s, " %79s %lld %200s%n", hash, &f.size, path, &n) != 3 ||
-			    strlen(hash) != 64 || strlen(path) >= RELEASE_PATH_MAX || f.size < 0)
+			if (sscanf(s, " %79s %lld %200s%n", hash, &f.size, path,
+				   &n) != 3 ||
+			    strlen(hash) != 64 ||
+			    strlen(path) >= RELEASE_PATH_MAX || f.size < 0)
 				goto bad;
 			memcpy(f.sha256, hash, 65);
 			memcpy(f.path, path, strlen(path) + 1);
@@ -159,15 +165,18 @@ int release_parse(const char *text, struct release *r)
 			r->files[r->nfiles++] = f;
 		} else if (*s != ' ') {
 			in_sha256 = !strncmp(s, "SHA256:", 7);
-			if (strchr(s, ':') && strchr(s, ':') < (nl ? nl : s + strlen(s)))
+			if (strchr(s, ':') &&
+			    strchr(s, ':') < (nl ? nl : s + strlen(s)))
 				fields++;
-			if (field(s, "Date", val, sizeof(val)) && (r->date = rfc2822_time(val)) < 0)
+			if (field(s, "Date", val, sizeof(val)) &&
+			    (r->date = rfc2822_time(val)) < 0)
 				goto bad;
 			if (field(s, "Valid-Until", val, sizeof(val)) &&
 			    (r->valid_until = rfc2822_time(val)) < 0)
 				goto bad;
 			(void)field(s, "Suite", r->suite, sizeof(r->suite));
-			(void)field(s, "Codename", r->codename, sizeof(r->codename));
+			(void)field(s, "Codename", r->codename,
+				    sizeof(r->codename));
 		}
 		if (!nl)
 			break;
@@ -188,7 +197,8 @@ void release_free(struct release *r)
 	r->nfiles = 0;
 }
 
-const struct release_file *release_find(const struct release *r, const char *path)
+const struct release_file *release_find(const struct release *r,
+					const char *path)
 {
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (!strcmp(r->files[i].path, path))

@@ -34,7 +34,8 @@ long clearsign_text(char *msg, size_t len);
 /* text (NUL-terminated) into r; 0, or -1 when it is not a Release file. */
 int release_parse(const char *text, struct release *r);
 void release_free(struct release *r);
-const struct release_file *release_find(const struct release *r, const char *path);
+const struct release_file *release_find(const struct release *r,
+					const char *path);
 
 /* "Sat, 09 Dec 2026 20:23:15 UTC" -> seconds since the epoch; -1 if not a date. */
 time_t rfc2822_time(const char *s);

@@ -35,7 +35,8 @@ static int start(const struct db *db, struct plan *plan)
 }
 
 /* Is dep met by an installed or a planned package? */
-static bool satisfied(const struct db *db, const struct plan *plan, const struct dep *dep)
+static bool satisfied(const struct db *db, const struct plan *plan,
+		      const struct dep *dep)
 {
 	if (dep->foreign)
 		return false;
@@ -60,7 +61,8 @@ int resolve_choose(const struct db *db, const struct dep *dep)
 	for (size_t i = 0; i < db->n; i++) {
 		const struct pkg *p = &db->pkgs[i];
 
-		if (p->origin != ORIGIN_INSTALLED && p->provides && pkg_provides(p, dep, db->arch) &&
+		if (p->origin != ORIGIN_INSTALLED && p->provides &&
+		    pkg_provides(p, dep, db->arch) &&
 		    db_candidate(db, p->name) == (int)i)
 			return (int)i;
 	}
@@ -78,64 +80,103 @@ static int push(struct plan *plan, int i)
 	return 0;
 }
 
-static int visit(const struct db *db, struct plan *plan, int i, FILE *err);
-
-static int visit_field(const struct db *db, struct plan *plan, int i, const char *field,
-		       const char *text, FILE *err)
+static void unmet(FILE *err, const struct pkg *p, const char *field,
+		  const struct dep *alts, int n)
 {
-	struct dep alts[DEP_ALTS_MAX];
-	const char *s = text;
-	int n;
+	char d[DEP_NAME_MAX + DEP_VER_MAX + 8];
 
-	while (s && (n = dep_next_group(&s, alts, DEP_ALTS_MAX, db->arch)) != 0) {
-		int chosen = -1;
-
-		if (n < 0) {
-			(void)fprintf(err, "E: %s has a %s field apt cannot read: %s\n",
-				      db->pkgs[i].name, field, text);
-			return -1;
-		}
-		for (int a = 0; a < n; a++)
-			if (satisfied(db, plan, &alts[a]))
-				goto next;
-		for (int a = 0; a < n && chosen < 0; a++)
-			chosen = resolve_choose(db, &alts[a]);
-		if (chosen < 0) {
-			char d[DEP_NAME_MAX + DEP_VER_MAX + 8];
-
-			(void)fprintf(err, "The following packages have unmet dependencies:\n");
-			for (int a = 0; a < n; a++) {
-				dep_format(d, sizeof(d), &alts[a]);
-				if (!a)
-					(void)fprintf(err, " %s : %s: %s but it is not installable%s\n",
-						      db->pkgs[i].name, field, d, n > 1 ? " or" : "");
-				else
-					(void)fprintf(err, "%*s%s but it is not installable%s\n",
-						      (int)(strlen(db->pkgs[i].name) + strlen(field) + 6),
-						      "", d, a + 1 < n ? " or" : "");
-			}
-			return -1;
-		}
-		if (visit(db, plan, chosen, err) < 0)
-			return -1;
-next:;
+	(void)fprintf(err, "The following packages have unmet dependencies:\n");
+	for (int a = 0; a < n; a++) {
+		dep_format(d, sizeof(d), &alts[a]);
+		if (!a)
+			(void)fprintf(
+				err,
+				" %s : %s: %s but it is not installable%s\n",
+				p->name, field, d, n > 1 ? " or" : "");
+		else
+			(void)fprintf(
+				err, "%*s%s but it is not installable%s\n",
+				(int)(strlen(p->name) + strlen(field) + 6), "",
+				d, a + 1 < n ? " or" : "");
 	}
-	return 0;
 }
 
-static int visit(const struct db *db, struct plan *plan, int i, FILE *err)
+/* A package being visited: which field, and where in it. */
+struct frame {
+	int pkg, field;
+	const char *s;
+};
+
+static const char *field_text(const struct pkg *p, int field)
 {
-	if (in_plan(plan, i))
-		return 0;
-	plan->state[i] = 1;
-	if (visit_field(db, plan, i, "PreDepends", db->pkgs[i].predepends, err) < 0 ||
-	    visit_field(db, plan, i, "Depends", db->pkgs[i].depends, err) < 0)
-		return -1;
-	return push(plan, i);
+	return field == 0 ? p->predepends : p->depends;
 }
 
-int resolve_install(const struct db *db, const int *want, size_t nwant, struct plan *plan,
-		    FILE *err)
+/*
+ * Depth first from root, an explicit stack: a package goes into the order
+ * after everything it depends on (cycles broken where they close).
+ */
+static int visit(const struct db *db, struct plan *plan, int root, FILE *err)
+{
+	static const char *const names[] = { "PreDepends", "Depends" };
+	struct frame *st;
+	size_t top = 0;
+	int rc = 0;
+
+	if (in_plan(plan, root))
+		return 0;
+	st = calloc(db->n + 1, sizeof(*st));
+	if (!st)
+		return -1;
+	plan->state[root] = 1;
+	st[0] = (struct frame){ root, 0, field_text(&db->pkgs[root], 0) };
+	top = 1;
+	while (top && !rc) {
+		struct frame *f = &st[top - 1];
+		struct dep alts[DEP_ALTS_MAX];
+		int n = f->s ? dep_next_group(&f->s, alts, DEP_ALTS_MAX,
+					      db->arch) :
+			       0;
+		int chosen = -1;
+		bool met = false;
+
+		if (n == 0) {
+			if (++f->field < 2) {
+				f->s = field_text(&db->pkgs[f->pkg], f->field);
+				continue;
+			}
+			rc = push(plan, f->pkg);
+			top--;
+			continue;
+		}
+		if (n < 0) {
+			(void)fprintf(err,
+				      "E: %s has a %s field apt cannot read\n",
+				      db->pkgs[f->pkg].name, names[f->field]);
+			rc = -1;
+			break;
+		}
+		for (int a = 0; a < n && !met; a++)
+			met = satisfied(db, plan, &alts[a]);
+		for (int a = 0; a < n && !met && chosen < 0; a++)
+			chosen = resolve_choose(db, &alts[a]);
+		if (met || (chosen >= 0 && in_plan(plan, chosen)))
+			continue;
+		if (chosen < 0) {
+			unmet(err, &db->pkgs[f->pkg], names[f->field], alts, n);
+			rc = -1;
+			break;
+		}
+		plan->state[chosen] = 1;
+		st[top++] = (struct frame){ chosen, 0,
+					    field_text(&db->pkgs[chosen], 0) };
+	}
+	free(st);
+	return rc;
+}
+
+int resolve_install(const struct db *db, const int *want, size_t nwant,
+		    struct plan *plan, FILE *err)
 {
 	if (start(db, plan) < 0)
 		return -1;
@@ -148,7 +189,8 @@ int resolve_install(const struct db *db, const int *want, size_t nwant, struct p
 
 		cut_fmt(d.name, sizeof(d.name), "%s", implied[k].also);
 		for (size_t j = 0; j < plan->n; j++) {
-			if (strcmp(db->pkgs[plan->order[j]].name, implied[k].when) ||
+			if (strcmp(db->pkgs[plan->order[j]].name,
+				   implied[k].when) ||
 			    satisfied(db, plan, &d))
 				continue;
 			c = db_candidate(db, implied[k].also);
@@ -159,12 +201,15 @@ int resolve_install(const struct db *db, const int *want, size_t nwant, struct p
 	}
 	return 0;
 broken:
-	(void)fprintf(err, "E: Unable to correct problems, you have held broken packages.\n");
+	(void)fprintf(
+		err,
+		"E: Unable to correct problems, you have held broken packages.\n");
 	return -1;
 }
 
 /* Is every dependency group of p met by installed packages not being removed? */
-static bool still_met(const struct db *db, const struct plan *plan, const struct pkg *p)
+static bool still_met(const struct db *db, const struct plan *plan,
+		      const struct pkg *p)
 {
 	const char *fields[2] = { p->predepends, p->depends };
 	struct dep alts[DEP_ALTS_MAX];
@@ -173,16 +218,19 @@ static bool still_met(const struct db *db, const struct plan *plan, const struct
 		const char *s = fields[f];
 		int n;
 
-		while (s && (n = dep_next_group(&s, alts, DEP_ALTS_MAX, db->arch)) > 0) {
+		while (s && (n = dep_next_group(&s, alts, DEP_ALTS_MAX,
+						db->arch)) > 0) {
 			bool met = false;
 
 			for (size_t k = 0; k < plan->ninstalled && !met; k++) {
-				const struct pkg *q = &db->pkgs[plan->installed[k]];
+				const struct pkg *q =
+					&db->pkgs[plan->installed[k]];
 
 				if (plan->state[plan->installed[k]])
 					continue;
 				for (int a = 0; a < n && !met; a++)
-					met = pkg_satisfies(q, &alts[a], db->arch);
+					met = pkg_satisfies(q, &alts[a],
+							    db->arch);
 			}
 			if (!met)
 				return false;
@@ -191,7 +239,8 @@ static bool still_met(const struct db *db, const struct plan *plan, const struct
 	return true;
 }
 
-int resolve_remove(const struct db *db, const int *want, size_t nwant, struct plan *plan)
+int resolve_remove(const struct db *db, const int *want, size_t nwant,
+		   struct plan *plan)
 {
 	bool changed = true;
 

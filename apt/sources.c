@@ -37,8 +37,10 @@ int sources_parse(const char *text, struct source *src, int max, int *bad_line)
 		if (!strcmp(type, "deb") && n < max) {
 			const char *p = s + strspn(s, " \t");
 
-			if (*p == '[') { /* options: [arch=amd64 signed-by=...] */
-				const char *e = memchr(p, ']', (size_t)(end - p));
+			if (*p ==
+			    '[') { /* options: [arch=amd64 signed-by=...] */
+				const char *e =
+					memchr(p, ']', (size_t)(end - p));
 
 				s = e ? e + 1 : end;
 			}
@@ -48,18 +50,21 @@ int sources_parse(const char *text, struct source *src, int max, int *bad_line)
 				cur.uri[strlen(cur.uri) - 1] = '\0';
 			s = word(s, cur.suite, sizeof(cur.suite));
 			while (s < end && cur.ncomps < SRC_COMPS_MAX) {
-				s = word(s, cur.comps[cur.ncomps], sizeof(cur.comps[0]));
+				s = word(s, cur.comps[cur.ncomps],
+					 sizeof(cur.comps[0]));
 				if (!*cur.comps[cur.ncomps])
 					break;
 				cur.ncomps++;
 			}
-			if (!*cur.uri || !*cur.suite || !cur.ncomps || !strstr(cur.uri, "://")) {
+			if (!*cur.uri || !*cur.suite || !cur.ncomps ||
+			    !strstr(cur.uri, "://")) {
 				if (!*bad_line)
 					*bad_line = line;
 			} else {
 				src[n++] = cur;
 			}
-		} else if (*type && *type != '#' && strcmp(type, "deb-src") && strcmp(type, "deb")) {
+		} else if (*type && *type != '#' && strcmp(type, "deb-src") &&
+			   strcmp(type, "deb")) {
 			if (!*bad_line)
 				*bad_line = line;
 		}
@@ -77,11 +82,12 @@ void sources_mangle(const char *uri, char *out, size_t size)
 
 	s = s ? s + 3 : uri;
 	for (; *s && n + 1 < size; s++)
-		out[n++] = *s == '/' ? '_' : *s;
+		out[n++] = (char)(*s == '/' ? '_' : *s);
 	out[n] = '\0';
 }
 
-void sources_list_name(const struct source *s, int comp, const char *arch, char *out, size_t size)
+void sources_list_name(const struct source *s, int comp, const char *arch,
+		       char *out, size_t size)
 {
 	char m[SRC_URI_MAX], suite[SRC_SUITE_MAX];
 
@@ -90,6 +96,6 @@ void sources_list_name(const struct source *s, int comp, const char *arch, char 
 	if (comp < 0)
 		cut_fmt(out, size, "%s_dists_%s_Release", m, suite);
 	else
-		cut_fmt(out, size, "%s_dists_%s_%s_binary-%s_Packages", m, suite,
-			       s->comps[comp], arch);
+		cut_fmt(out, size, "%s_dists_%s_%s_binary-%s_Packages", m,
+			suite, s->comps[comp], arch);
 }

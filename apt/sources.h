@@ -26,6 +26,7 @@ int sources_parse(const char *text, struct source *src, int max, int *bad_line);
 void sources_mangle(const char *uri, char *out, size_t size);
 
 /* The list file of a source's component: "h_debian_dists_bookworm_main_binary-amd64_Packages". */
-void sources_list_name(const struct source *s, int comp, const char *arch, char *out, size_t size);
+void sources_list_name(const struct source *s, int comp, const char *arch,
+		       char *out, size_t size);
 
 #endif

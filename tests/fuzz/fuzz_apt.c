@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < db.n; i++) {
 			int want = (int)i;
 
-			if (resolve_install(&db, &want, 1, &plan, null) == 0 && plan.n > db.n)
+			if (resolve_install(&db, &want, 1, &plan, null) == 0 &&
+			    plan.n > db.n)
 				abort();
 			plan_free(&plan);
 			if (i > 8)

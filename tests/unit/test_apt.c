@@ -19,26 +19,29 @@ static void test_debver(void)
 {
 	CHECK(debver_cmp("1.0", "1.0") == 0);
 	CHECK(debver_cmp("1.0", "1.1") < 0);
-	CHECK(debver_cmp("1.0~rc1", "1.0") < 0);  /* ~ before the end */
+	CHECK(debver_cmp("1.0~rc1", "1.0") < 0); /* ~ before the end */
 	CHECK(debver_cmp("1.0", "1.0+b1") < 0);
-	CHECK(debver_cmp("1:0.9", "2.0") > 0);    /* epoch wins */
+	CHECK(debver_cmp("1:0.9", "2.0") > 0); /* epoch wins */
 	CHECK(debver_cmp("2.36-9+deb12u14", "2.36-9+deb12u9") > 0);
-	CHECK(debver_cmp("1.10", "1.9") > 0);     /* numbers, not text */
+	CHECK(debver_cmp("1.10", "1.9") > 0); /* numbers, not text */
 	CHECK(debver_cmp("1.0-1", "1.0-1~bpo1") > 0);
 	CHECK(debver_cmp("0010", "10") == 0);
-	CHECK(debver_cmp("1.0a", "1.0+") < 0);    /* letters before other characters */
+	CHECK(debver_cmp("1.0a", "1.0+") <
+	      0); /* letters before other characters */
 	CHECK(debver_satisfies("2.36-9", OP_GE, "2.34"));
 	CHECK(!debver_satisfies("2.36-9", OP_LT, "2.36"));
 	CHECK(debver_satisfies("6.4-4", OP_EQ, "6.4-4"));
 	CHECK(!debver_satisfies(NULL, OP_GE, "1"));
-	CHECK(debver_op(">=", 2) == OP_GE && debver_op("<<", 2) == OP_LT && debver_op("<", 1) == OP_LE);
+	CHECK(debver_op(">=", 2) == OP_GE && debver_op("<<", 2) == OP_LT &&
+	      debver_op("<", 1) == OP_LE);
 	CHECK(debver_op("!=", 2) == OP_NONE);
 }
 
 static void test_deps(void)
 {
-	const char *s = "libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0, foo:any, "
-			"bar:i386, baz [!amd64] | qux [amd64]";
+	const char *s =
+		"libc6 (>= 2.34), debconf (>= 0.5) | debconf-2.0, foo:any, "
+		"bar:i386, baz [!amd64] | qux [amd64]";
 	struct dep d[DEP_ALTS_MAX];
 	char buf[128];
 
@@ -56,7 +59,8 @@ static void test_deps(void)
 	CHECK(!d[0].foreign);
 	CHECK_INT(dep_next_group(&s, d, DEP_ALTS_MAX, "amd64"), 1);
 	CHECK(d[0].foreign);
-	CHECK_INT(dep_next_group(&s, d, DEP_ALTS_MAX, "amd64"), 1); /* baz is not for amd64 */
+	CHECK_INT(dep_next_group(&s, d, DEP_ALTS_MAX, "amd64"),
+		  1); /* baz is not for amd64 */
 	CHECK_STR(d[0].name, "qux");
 	CHECK_INT(dep_next_group(&s, d, DEP_ALTS_MAX, "amd64"), 0);
 	s = "libc6 (>= 2.34";
@@ -108,9 +112,11 @@ static void test_release(void)
 	free(m);
 	/* text after the signature, a second message, no signature: refused */
 	m = malloc(sizeof(signed_release) + 32);
-	(void)snprintf(m, sizeof(signed_release) + 32, "%sOrigin: Evil\n", signed_release);
+	(void)snprintf(m, sizeof(signed_release) + 32, "%sOrigin: Evil\n",
+		       signed_release);
 	CHECK_INT(clearsign_text(m, strlen(m)), -1);
-	(void)snprintf(m, sizeof(signed_release) + 32, "Origin: Evil\n%s", signed_release);
+	(void)snprintf(m, sizeof(signed_release) + 32, "Origin: Evil\n%s",
+		       signed_release);
 	CHECK_INT(clearsign_text(m, strlen(m)), -1);
 	(void)snprintf(m, sizeof(signed_release) + 32, "%s", signed_release);
 	*strstr(m, "-----BEGIN PGP SIGNATURE") = '\0';
@@ -129,20 +135,26 @@ static void test_sources(void)
 	char name[256];
 	int bad;
 
-	CHECK_INT(sources_parse("# comment\n"
-				"deb http://deb.debian.org/debian/ bookworm main contrib\n"
-				"deb-src http://deb.debian.org/debian bookworm main\n"
-				"deb [arch=amd64] http://10.0.2.2:8080/debian-security bookworm-security main\n",
-				s, 4, &bad),
-		  2);
+	CHECK_INT(
+		sources_parse(
+			"# comment\n"
+			"deb http://deb.debian.org/debian/ bookworm main contrib\n"
+			"deb-src http://deb.debian.org/debian bookworm main\n"
+			"deb [arch=amd64] http://10.0.2.2:8080/debian-security bookworm-security main\n",
+			s, 4, &bad),
+		2);
 	CHECK_INT(bad, 0);
 	CHECK_STR(s[0].uri, "http://deb.debian.org/debian");
 	CHECK_INT(s[0].ncomps, 2);
 	CHECK_STR(s[1].suite, "bookworm-security");
 	sources_list_name(&s[0], 0, "amd64", name, sizeof(name));
-	CHECK_STR(name, "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages");
+	CHECK_STR(
+		name,
+		"deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages");
 	sources_list_name(&s[1], -1, "amd64", name, sizeof(name));
-	CHECK_STR(name, "10.0.2.2:8080_debian-security_dists_bookworm-security_Release");
+	CHECK_STR(
+		name,
+		"10.0.2.2:8080_debian-security_dists_bookworm-security_Release");
 	CHECK_INT(sources_parse("deb bookworm\nfoo bar\n", s, 4, &bad), 0);
 	CHECK_INT(bad, 1);
 }
@@ -163,17 +175,19 @@ static const char packages[] =
 	"Package: broken\nVersion: 1\nArchitecture: amd64\nDepends: libc6 (>= 3), nothere\n\n"
 	"Package: old\nVersion: 1\nArchitecture: amd64\nDepends: libtinfo6 (<< 6)\n";
 
-static const char status[] = "Package: libgcc-s1\nStatus: install ok installed\nVersion: 12\n"
-			     "Architecture: amd64\nDepends: libc6 (>= 2.35)\n\n"
-			     "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n"
-			     "Architecture: amd64\n";
+static const char status[] =
+	"Package: libgcc-s1\nStatus: install ok installed\nVersion: 12\n"
+	"Architecture: amd64\nDepends: libc6 (>= 2.35)\n\n"
+	"Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n"
+	"Architecture: amd64\n";
 
-static int names_of(const struct db *db, const struct plan *p, char *out, size_t size)
+static int names_of(const struct db *db, const struct plan *p, char *out,
+		    size_t size)
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < p->n; i++)
-		(void)snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "",
-			       db->pkgs[p->order[i]].name);
+		(void)snprintf(out + strlen(out), size - strlen(out), "%s%s",
+			       i ? " " : "", db->pkgs[p->order[i]].name);
 	return (int)p->n;
 }
 
@@ -189,9 +203,11 @@ static void test_resolve(void)
 	CHECK_INT(db_add_text(&db, strdup(status), ORIGIN_INSTALLED), 0);
 	CHECK_INT(db_add_text(&db, strdup(packages), 0), 0);
 	CHECK(db_installed(&db, "libgcc-s1") >= 0);
-	CHECK(db_installed(&db, "gone") < 0); /* not installed: config files only */
+	CHECK(db_installed(&db, "gone") <
+	      0); /* not installed: config files only */
 	CHECK(db_candidate(&db, "libc6") >= 0);
-	CHECK_STR(db.pkgs[db_candidate(&db, "libc6")].version, "2.36-9+deb12u14");
+	CHECK_STR(db.pkgs[db_candidate(&db, "libc6")].version,
+		  "2.36-9+deb12u14");
 	CHECK(db_candidate(&db, "nothere") < 0);
 
 	want = db_candidate(&db, "nmon");
@@ -201,7 +217,8 @@ static void test_resolve(void)
 	CHECK_STR(got, "libc6 libtinfo6 libncurses6 nmon ncurses-base");
 	plan_free(&plan);
 
-	want = db_candidate(&db, "mta-user"); /* a virtual package: its provider */
+	want = db_candidate(&db,
+			    "mta-user"); /* a virtual package: its provider */
 	CHECK_INT(resolve_install(&db, &want, 1, &plan, err), 0);
 	names_of(&db, &plan, got, sizeof(got));
 	CHECK_STR(got, "postfix mta-user");
@@ -217,14 +234,17 @@ static void test_resolve(void)
 
 	/* removal takes what depends on the package along */
 	db_init(&db, "amd64");
-	CHECK_INT(db_add_text(&db, strdup("Package: a\nStatus: install ok installed\nVersion: 1\n"
-					  "Architecture: amd64\nDepends: b\n\n"
-					  "Package: b\nStatus: install ok installed\nVersion: 1\n"
-					  "Architecture: amd64\n\n"
-					  "Package: c\nStatus: install ok installed\nVersion: 1\n"
-					  "Architecture: all\n"),
-				  ORIGIN_INSTALLED),
-		  0);
+	CHECK_INT(
+		db_add_text(
+			&db,
+			strdup("Package: a\nStatus: install ok installed\nVersion: 1\n"
+			       "Architecture: amd64\nDepends: b\n\n"
+			       "Package: b\nStatus: install ok installed\nVersion: 1\n"
+			       "Architecture: amd64\n\n"
+			       "Package: c\nStatus: install ok installed\nVersion: 1\n"
+			       "Architecture: all\n"),
+			ORIGIN_INSTALLED),
+		0);
 	want = db_installed(&db, "b");
 	CHECK_INT(resolve_remove(&db, &want, 1, &plan), 0);
 	names_of(&db, &plan, got, sizeof(got));
@@ -244,8 +264,9 @@ static void test_tar_path(void)
 	CHECK_STR(p, "/usr/lib/x");
 	CHECK(!tar_path("./usr/../../etc/shadow", p, sizeof(p)));
 	CHECK(!tar_path("./", p, sizeof(p)));
-	CHECK(!tar_path("./a/very/long/path/that/does/not/fit/in/sixty/four/bytes/at/all/no", p,
-			sizeof(p)));
+	CHECK(!tar_path(
+		"./a/very/long/path/that/does/not/fit/in/sixty/four/bytes/at/all/no",
+		p, sizeof(p)));
 }
 
 int main(void)
