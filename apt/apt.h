@@ -45,6 +45,9 @@ bool apt_network(void);
 /* url into dest: 0, 1 when the server has no such file, -1 with reason. */
 int apt_fetch(const char *url, const char *dest, char *reason, size_t size);
 
+/* mkdir -p: 0, or -1 (errno). */
+int apt_mkdirs(const char *path);
+
 /* Ask "Do you want to continue? [Y/n] " unless -y: true to go on. */
 bool apt_confirm(const struct apt *a);
 

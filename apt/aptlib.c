@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,5 +177,20 @@ int apt_load_db(struct apt *a, struct db *db)
 				return apt_error("Out of memory reading %s",
 						 path);
 		}
+	return 0;
+}
+
+int apt_mkdirs(const char *path)
+{
+	char p[PATH_MAX];
+
+	if (!path_fmt(p, sizeof(p), "%s/", path))
+		return -1;
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
 	return 0;
 }

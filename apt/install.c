@@ -290,20 +290,6 @@ static void print_names(const struct db *db, const struct plan *plan)
 	(void)printf("\n");
 }
 
-static int mkdirs(const char *path)
-{
-	char p[PATH_MAX];
-
-	cut_fmt(p, sizeof(p), "%s/", path);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return 0;
-}
-
 /* The archive packages named: want[], how many, or -1 after saying why. */
 static int find_wanted(const struct db *db, char **names, int n, int *want,
 		       bool download)
@@ -353,9 +339,19 @@ static int download_only(const struct apt *a, const struct db *db,
 	return 0;
 }
 
+/* The database, as apt says it reads it: 0 or EXIT_APT. */
+static int load(struct apt *a, struct db *db)
+{
+	if (apt_load_db(a, db))
+		return EXIT_APT;
+	(void)printf("Reading package lists... Done\n"
+		     "Building dependency tree... Done\n");
+	return 0;
+}
+
 int apt_install(struct apt *a, char **names, int n, bool download)
 {
-	struct db db;
+	struct db db = { 0 };
 	struct plan plan = { 0 };
 	struct owned o = { 0 };
 	int *want = calloc((size_t)n, sizeof(*want)), nw, rc = EXIT_APT;
@@ -366,12 +362,8 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 	size_t done = 0;
 	struct timespec t0, t1;
 
-	if (!want)
-		return apt_error("Out of memory");
-	if (apt_load_db(a, &db))
+	if (!want || load(a, &db))
 		goto out;
-	(void)printf(
-		"Reading package lists... Done\nBuilding dependency tree... Done\n");
 	nw = find_wanted(&db, names, n, want, download);
 	if (nw < 0)
 		goto out;
@@ -425,7 +417,7 @@ int apt_install(struct apt *a, char **names, int n, bool download)
 		goto out;
 	}
 	cut_fmt(partial, sizeof(partial), "%s/partial", a->archives);
-	if (mkdirs(partial) < 0 || mkdirs(a->info) < 0) {
+	if (apt_mkdirs(partial) < 0 || apt_mkdirs(a->info) < 0) {
 		apt_error("Cannot create %s: %s", partial, strerror(errno));
 		goto out;
 	}
@@ -515,18 +507,14 @@ static void remove_files(const struct apt *a, const struct pkg *p)
 
 int apt_remove(struct apt *a, char **names, int n)
 {
-	struct db db;
+	struct db db = { 0 };
 	struct plan plan = { 0 };
 	int *want = calloc((size_t)n, sizeof(*want)), nw = 0, rc = EXIT_APT;
 	long long freed = 0;
 	char sz[32];
 
-	if (!want)
-		return apt_error("Out of memory");
-	if (apt_load_db(a, &db))
+	if (!want || load(a, &db))
 		goto out;
-	(void)printf(
-		"Reading package lists... Done\nBuilding dependency tree... Done\n");
 	for (int i = 0; i < n; i++) {
 		int p = db_installed(&db, names[i]);
 

@@ -35,6 +35,22 @@ static int by_name(const void *a, const void *b)
 		      sort_db->pkgs[*(const int *)b].name);
 }
 
+/* The database and its packages sorted by name (one per name): v, or NULL. */
+static int *load_sorted(struct apt *a, struct db *db, size_t *m)
+{
+	int *v;
+
+	if (apt_load_db(a, db))
+		return NULL;
+	v = distinct(db, m);
+	sort_db = db;
+	if (v)
+		qsort(v, *m, sizeof(*v), by_name);
+	else
+		db_free(db);
+	return v;
+}
+
 static void origin_name(const struct apt *a, const struct pkg *p, char *buf,
 			size_t size)
 {
@@ -60,16 +76,12 @@ int apt_search(struct apt *a, char **words, int n)
 {
 	struct db db;
 	size_t m;
-	int *v;
+	int *v = load_sorted(a, &db, &m);
 
-	if (apt_load_db(a, &db))
+	if (!v)
 		return EXIT_APT;
-	v = distinct(&db, &m);
-	sort_db = &db;
-	if (v)
-		qsort(v, m, sizeof(*v), by_name);
 	(void)printf("Sorting... Done\nFull Text Search... Done\n");
-	for (size_t k = 0; v && k < m; k++) {
+	for (size_t k = 0; k < m; k++) {
 		const struct pkg *p = &db.pkgs[v[k]];
 		bool all = true;
 
@@ -147,16 +159,12 @@ int apt_list(struct apt *a, char **names, int n, bool installed)
 {
 	struct db db;
 	size_t m;
-	int *v;
+	int *v = load_sorted(a, &db, &m);
 
-	if (apt_load_db(a, &db))
+	if (!v)
 		return EXIT_APT;
-	v = distinct(&db, &m);
-	sort_db = &db;
-	if (v)
-		qsort(v, m, sizeof(*v), by_name);
 	(void)printf("Listing... Done\n");
-	for (size_t k = 0; v && k < m; k++) {
+	for (size_t k = 0; k < m; k++) {
 		const struct pkg *p = &db.pkgs[v[k]];
 		bool match = !n;
 

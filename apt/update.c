@@ -337,20 +337,6 @@ static void clear_dir(const char *dir, bool files_only)
 		(void)rmdir(dir);
 }
 
-static int mkdir_p(const char *path)
-{
-	char p[PATH_MAX];
-
-	cut_fmt(p, sizeof(p), "%s/", path);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return 0;
-}
-
 int apt_update(struct apt *a)
 {
 	struct update u = { .a = a };
@@ -365,7 +351,7 @@ int apt_update(struct apt *a)
 		return apt_error(
 			"No network: no default route (see 'lifeboat net')");
 	cut_fmt(u.partial, sizeof(u.partial), "%s/partial", a->lists);
-	if (mkdir_p(u.partial) < 0)
+	if (apt_mkdirs(u.partial) < 0)
 		return apt_error("Cannot create %s: %s", u.partial,
 				 strerror(errno));
 	clear_dir(u.partial, true);
