@@ -290,6 +290,14 @@ static void print_names(const struct db *db, const struct plan *plan)
 	(void)printf("\n");
 }
 
+static bool no_lists(const struct db *db)
+{
+	for (size_t i = 0; i < db->n; i++)
+		if (db->pkgs[i].origin != ORIGIN_INSTALLED)
+			return false;
+	return true;
+}
+
 /* The archive packages named: want[], how many, or -1 after saying why. */
 static int find_wanted(const struct db *db, char **names, int n, int *want,
 		       bool download)
@@ -312,6 +320,11 @@ static int find_wanted(const struct db *db, char **names, int n, int *want,
 			} else {
 				apt_error("Unable to locate package %s",
 					  names[i]);
+				if (no_lists(db))
+					(void)fprintf(stderr,
+						      "N: There are no package "
+						      "lists: run 'apt update' "
+						      "first.\n");
 				return -1;
 			}
 		}
