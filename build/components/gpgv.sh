@@ -5,17 +5,18 @@
 # gpgv from GnuPG (Debian's gnupg2), static musl (BUILD-NOTES section 8): the
 # OpenPGP verifier apt uses for the archive's InRelease and Release.gpg.
 #   build/components/gpgv.sh SRC BUILD STAGE
-# Installs STAGE/bin/gpgv and the link usr/bin/gpgv (Debian's path, apt's). gnupg's configure insists on libksba and npth,
-# which gpgv uses neither of: stub config scripts answer for them, and only
-# what gpgv links is built (common, kbx, regexp, g10/gpgv). No zlib or bzip2:
-# signatures over the archive's files and the keyring are not compressed.
+# Installs STAGE/bin/gpgv and the link usr/bin/gpgv (Debian's path, apt's).
+# gnupg's configure insists on libksba and npth, which gpgv uses neither of:
+# stub config scripts answer for them, and only what gpgv links is built
+# (common, kbx, regexp, g10/gpgv). No zlib or bzip2: signatures over the
+# archive's files and the keyring are not compressed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" gpgv "$@"
 
 gpgerr=$(needed libgpg-error)/prefix
 gcrypt=$(needed libgcrypt20)/prefix
 assuan=$(needed libassuan)/prefix
-keyring=$(needed debian-archive-keyring)
+needed debian-archive-keyring >/dev/null # its keyring, in STAGE too, for the check
 copy_src
 
 # stub_config NAME VERSION: BUILD/stub/NAME-config, answering configure's
@@ -34,7 +35,8 @@ stub_config npth 1.6
 # glibc's paths. LIFEBOAT_NO_ICONV: build/patches/gpgv. Sections per function,
 # so that the link keeps only what gpgv calls of libgcrypt and libcommon.
 CFLAGS_COMMON+=" -ffunction-sections -fdata-sections"
-comp_configure --host=x86_64-linux-musl CPPFLAGS=-DLIFEBOAT_NO_ICONV --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+comp_configure --host=x86_64-linux-musl --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+	CPPFLAGS=-DLIFEBOAT_NO_ICONV \
 	GPGRT_CONFIG="$gpgerr/bin/gpgrt-config" --with-libgpg-error-prefix="$gpgerr" \
 	LIBGCRYPT_CONFIG="$gcrypt/bin/libgcrypt-config" --with-libgcrypt-prefix="$gcrypt" \
 	LIBASSUAN_CONFIG="$assuan/bin/libassuan-config" --with-libassuan-prefix="$assuan" \
