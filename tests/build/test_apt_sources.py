@@ -23,6 +23,18 @@ def run(etc_dir, out):
     return subprocess.run([SCRIPT, str(out), str(etc_dir)], capture_output=True, text=True)
 
 
+def lines(release, uri, security_uri, updates_uri=None):
+    """The file build/apt-sources.sh should write."""
+    return "deb {1} {0} main\ndeb {3} {0}-updates main\ndeb {2} {0}-security main\n".format(
+        release, uri, security_uri, updates_uri or uri)
+
+
+def assert_writes(etc_dir, out, text):
+    r = run(etc_dir, out)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text() == text
+
+
 def test_both_formats_first_uri_wins(tmp_path):
     d = etc(tmp_path, one_line="# deb http://commented/debian trixie main\n"
             "deb-src http://src.example/debian trixie main\n"
@@ -34,11 +46,8 @@ def test_both_formats_first_uri_wins(tmp_path):
             "Types: deb-src deb\nURIs: http://sec.example/debian-security\n"
             "Suites: trixie-security\nComponents: main contrib\n")
     out = tmp_path / "sources.list"
-    r = run(d, out)
-    assert r.returncode == 0, r.stderr
-    assert out.read_text() == ("deb http://one.example/debian trixie main\n"
-                               "deb http://two.example/debian trixie-updates main\n"
-                               "deb http://sec.example/debian-security trixie-security main\n")
+    assert_writes(d, out, lines("trixie", "http://one.example/debian", "http://sec.example/debian-security",
+                                "http://two.example/debian"))
     before = os.stat(out).st_mtime_ns
     os.utime(out, ns=(before - 10**9, before - 10**9))
     assert run(d, out).returncode == 0
@@ -50,12 +59,8 @@ def test_missing_suites_follow_the_release(tmp_path):
     d = etc(tmp_path, deb822="Types: deb\nURIs: http://m.example/debian\nSuites: bookworm\n"
             "Components: main\n\nTypes: deb\nURIs: http://off.example/debian\n"
             "Suites: bookworm-updates\nComponents: main\nEnabled: no\n", codename="bookworm")
-    out = tmp_path / "sources.list"
-    r = run(d, out)
-    assert r.returncode == 0, r.stderr
-    assert out.read_text() == ("deb http://m.example/debian bookworm main\n"
-                               "deb http://m.example/debian bookworm-updates main\n"
-                               "deb http://m.example/debian-security bookworm-security main\n")
+    assert_writes(d, tmp_path / "sources.list",
+                  lines("bookworm", "http://m.example/debian", "http://m.example/debian-security"))
 
 
 def test_no_release_entry_fails_naming_it(tmp_path):
