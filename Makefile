@@ -168,12 +168,21 @@ TOOLS_IMAGE := $(B)/tools.squashfs
 $(TOOLS_IMAGE): $(B)/stamps/components $(B)/stamps/modules build/mktools.sh $(B)/build-vars
 	build/mktools.sh $(B)/stage-tools $(MODDIR) $(TOOLS_TREE) $@
 
+# /etc/apt/sources.list from the build machine's apt configuration (never
+# checked in: no mirror names in the repository). /etc/apt is outside the
+# tree, so it is read every time and the file rewritten only when it changes.
+APT_ROOT := $(B)/apt-root
+APT_SOURCES := $(APT_ROOT)/etc/apt/sources.list
+$(APT_SOURCES): build/apt-sources.sh FORCE
+	@mkdir -p $(@D)
+	@build/apt-sources.sh $@
+
 # The root filesystem as a gen_init_cpio list (no root privileges needed).
 $(B)/initramfs.list: $(B)/stamps/components $(B)/init/init $(B)/applets/usr/bin/lifeboat \
 		$(B)/applets/usr/bin/apt \
-		$(OVERLAY_FILES) build/mkcpiolist.py $(TOOLS_IMAGE)
+		$(OVERLAY_FILES) build/mkcpiolist.py $(TOOLS_IMAGE) $(APT_SOURCES)
 	$(PYTHON) build/mkcpiolist.py --tools $(TOOLS_IMAGE) $(TOOLS_TREE) \
-		$(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets rootfs-overlay > $@.tmp
+		$(B)/medium-id $(B)/init/init $(B)/stage $(B)/applets $(APT_ROOT) rootfs-overlay > $@.tmp
 	mv $@.tmp $@
 
 $(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(KERNEL_INPUTS)

@@ -1,4 +1,5 @@
 #include "boot.h"
+#include "aptsources.h"
 #include "earlyfs.h"
 #include "log.h"
 #include "steps.h"
@@ -125,6 +126,22 @@ static int step_options_file(struct lb_context *ctx)
 	return 0;
 }
 
+/* mirror=: apt's sources at that mirror; nothing to do without it. */
+static int step_apt_mirror(struct lb_context *ctx)
+{
+	const char *url = ctx->opts.mirror;
+
+	if (!url[0])
+		return 0;
+	if (apt_sources_set_mirror(ctx->root, url) < 0) {
+		lb_warn("cannot point " APT_SOURCES " at %s: %s", url,
+			strerror(errno));
+		return -1;
+	}
+	lb_info("apt sources at %s", url);
+	return 0;
+}
+
 /*
  * In order; the consoles get their shells right after the last step, so
  * nothing here may wait for long: the disk wait is bounded (steps.c), the
@@ -140,6 +157,7 @@ const struct boot_step boot_steps[] = {
 	{ "boot options", step_options },
 	{ "hostname", step_hostname },
 	{ "options file", step_options_file },
+	{ "apt mirror", step_apt_mirror },
 	{ "disks", step_disks },
 	/* before the network: its children would slow the probes down */
 	{ "disk table", step_disk_table },

@@ -1,4 +1,5 @@
 #include "options.h"
+#include "aptsources.h"
 #include "log.h"
 #include "util.h"
 
@@ -79,6 +80,8 @@ static const struct opt_def opt_defs[] = {
 	FLAG("sshd", sshd),
 	SECRET("passwd", passwd),
 	LIST("ssh_key", ssh_keys, ssh_key_count, NULL, NULL),
+	TEXT("mirror", mirror, apt_mirror_valid,
+	     "an http:// or https:// URL without spaces or quotes"),
 	FLAG("lifeboat.debug", debug),
 };
 

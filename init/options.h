@@ -22,6 +22,7 @@
 #define LB_PASSWD_SIZE 256
 #define LB_SSH_KEYS_MAX 8
 #define LB_SSH_KEY_SIZE 2048 /* an 8192-bit RSA key is ~1400 bytes */
+#define LB_MIRROR_SIZE 256
 
 struct lb_options {
 	char hostname[LB_HOSTNAME_SIZE]; /* hostname= */
@@ -33,6 +34,7 @@ struct lb_options {
 	char passwd[LB_PASSWD_SIZE]; /* passwd=: root password, raw */
 	int ssh_key_count; /* ssh_key=, repeatable: authorized keys */
 	char ssh_keys[LB_SSH_KEYS_MAX][LB_SSH_KEY_SIZE];
+	char mirror[LB_MIRROR_SIZE]; /* mirror=: apt's Debian mirror, or "" */
 	bool debug; /* lifeboat.debug: every log line on the console */
 	int warnings; /* how many problems the boot line had */
 };
