@@ -149,8 +149,8 @@ static void scan_bus(const char *root, const char *name, struct disk *d)
 			read_attr(path, d->serial, sizeof(d->serial));
 	} else if (!strncmp(base, "nvme", 4)) {
 		copy_name(d->controller, sizeof(d->controller), "nvme");
-		if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device/serial",
-			     root, name))
+		if (path_fmt(path, sizeof(path),
+			     "%s/sys/block/%s/device/serial", root, name))
 			read_attr(path, d->serial, sizeof(d->serial));
 	} else if (!strncmp(base, "vbd-", 4)) {
 		copy_name(d->controller, sizeof(d->controller), "xen-vbd");

@@ -53,8 +53,12 @@ def test_controller_and_nic(vm_factory, tmp_path, case):
     paths = [ext4_disk(str(tmp_path / ("d%d.img" % i)), mib, "LBHV%d" % i)
              for i, mib in enumerate(SIZES_MIB)]
     vm = vm_factory(extra=qemu_args.other_disks(kind, paths), **kw).up(240)
+    # USB sticks enumerate after the prompt (the hub, then usb-storage's own
+    # delay): a user sees them a few seconds later, so does this test
+    vm.ok("for i in $(seq 60); do [ -e /sys/block/%s ] && [ -e /sys/block/%s ] && break;"
+          " sleep 1; done" % names, 120)
     got = {}
-    for name in vm.ok("ls /sys/block").split():
+    for name in vm.ok("cd /sys/block && echo *").split():
         if name.startswith(("sd", "nvme", "vd")):
             got[name] = int(vm.ok("cat /sys/block/%s/size" % name)) * 512
     # each disk by its size: USB sticks and SCSI targets may probe in any order
