@@ -24,7 +24,7 @@ CASES = {
     "pvscsi-virtio-8cpu": (dict(smp=8), "pvscsi", ("sdi", "sdj"), "vmw_pvscsi"),
     "usb-q35": (dict(machine="q35"), "usb", ("sdi", "sdj"), "usb-storage"),
 }
-DRIVERS = {"e1000e": "e1000e", "rtl8139": "8139too", "vmxnet3": "vmxnet3", "e1000": "e1000",
+DRIVERS = {"e1000e": "e1000e", "rtl8139": "8139cp", "vmxnet3": "vmxnet3", "e1000": "e1000",
            "virtio": "virtio_net"}
 
 
