@@ -14,12 +14,21 @@ for slot in 0 1 2 3 4 5 6; do
 	[ -e "$img" ] || truncate -s $(((slot + 1) * 256))M "$img"
 	spec+=(--disk "slot=$slot,file=$img,serial=demo-disk-$slot")
 done
-spec+=(--disk "slot=7,file=$iso,serial=lifeboat-medium,readonly,boot")
+# MACHINE=q35, DISK=nvme|ahci|lsi|megasas|pvscsi|usb|virtio-blk (the demo
+# disks on that controller instead; the ISO stays sdh), NIC=e1000e|rtl8139|...
+if [ -n "${DISK:-}" ] && [ "$DISK" != virtio-scsi ]; then
+	others=()
+	for s in "${spec[@]}"; do
+		[ "$s" = --disk ] || others+=(--other "$(echo "$s" | sed 's/.*file=\([^,]*\).*/\1/')")
+	done
+	spec=(--controller "$DISK" "${others[@]}")
+fi
+spec+=(--disk "slot=7,file=$iso,serial=lifeboat-medium,readonly,boot" --nic "${NIC:-virtio}")
 # the disks' arguments as the boot tests and make bench spell them
 mapfile -d '' -t diskargs < <(/usr/bin/python3 "$top/build/qemu_args.py" "${spec[@]}")
 [ ${#diskargs[@]} -gt 0 ] || { echo "run: error: build/qemu_args.py gave no disk arguments" >&2; exit 1; }
 args=(-nodefaults -no-reboot -display none -serial mon:stdio -m "${LIFEBOAT_MEM:-512}" -smp 2
-	"${diskargs[@]}" -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
+	-machine "${MACHINE:-pc}" "${diskargs[@]}")
 
 # KVM only where a probe proves it works: nested KVM can hang, so the probe
 # boots the kernel into an immediate panic under a timeout.
@@ -32,5 +41,6 @@ if [ -z "${LIFEBOAT_ACCEL:-}" ] && [ -w /dev/kvm ]; then
 	fi
 fi
 accel=${LIFEBOAT_ACCEL:-$accel}
-echo "run: booting $iso with $accel; 7 demo disks in $disks. Quit: Ctrl-a x (or poweroff)."
+echo "run: booting $iso with $accel on ${MACHINE:-pc}; 7 demo disks (${DISK:-virtio-scsi}) in $disks," \
+	"NIC ${NIC:-virtio}. Quit: Ctrl-a x (or poweroff)."
 exec qemu-system-x86_64 -accel "$accel" "${args[@]}"

@@ -115,8 +115,9 @@ static void scan_scsi(const char *root, const char *name, const char *base,
 	d->bus = BUS_SCSI;
 	if (path_fmt(path, sizeof(path),
 		     "%s/sys/class/scsi_host/host%u/proc_name", root, host) &&
-	    read_attr(path, buf, sizeof(buf)) > 0 &&
-	    !strcmp(buf, "virtio_scsi")) {
+	    read_attr(path, buf, sizeof(buf)) > 0)
+		copy_name(d->controller, sizeof(d->controller), buf);
+	if (!strcmp(d->controller, "virtio_scsi")) {
 		d->bus = BUS_VIRTIO_SCSI;
 		d->slot = disks_slot_from_hctl(base);
 	}
@@ -146,6 +147,13 @@ static void scan_bus(const char *root, const char *name, struct disk *d)
 		if (path_fmt(path, sizeof(path), "%s/sys/block/%s/serial", root,
 			     name))
 			read_attr(path, d->serial, sizeof(d->serial));
+	} else if (!strncmp(base, "nvme", 4)) {
+		copy_name(d->controller, sizeof(d->controller), "nvme");
+		if (path_fmt(path, sizeof(path),
+			     "%s/sys/block/%s/device/serial", root, name))
+			read_attr(path, d->serial, sizeof(d->serial));
+	} else if (!strncmp(base, "vbd-", 4)) {
+		copy_name(d->controller, sizeof(d->controller), "xen-vbd");
 	}
 }
 
@@ -211,7 +219,8 @@ static bool is_disk_name(const char *name)
 	unsigned ctrl, ns;
 	int end = 0;
 
-	if (!strncmp(name, "sd", 2) || !strncmp(name, "vd", 2))
+	if (!strncmp(name, "sd", 2) || !strncmp(name, "vd", 2) ||
+	    !strncmp(name, "xvd", 3))
 		return true;
 	return sscanf(name, "nvme%un%u%n", &ctrl, &ns, &end) == 2 && !name[end];
 }

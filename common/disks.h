@@ -31,6 +31,8 @@ struct disk {
 	enum disk_bus bus;
 	unsigned long long bytes;
 	char serial[64];
+	/* the controller's driver: "ahci", "nvme", "usb-storage", ... */
+	char controller[24];
 	unsigned flags;
 	int nparts;
 	char parts[MAX_PARTS][32];

@@ -65,8 +65,14 @@ static void flags_text(const struct disk *d, char *buf, size_t len)
 		strncat(buf, "empty ", len - strlen(buf) - 1);
 	if (d->bus == BUS_VIRTIO_BLK)
 		strncat(buf, "virtio-blk ", len - strlen(buf) - 1);
-	if ((d->flags & DISK_NOT_SLOT) && d->bus != BUS_VIRTIO_BLK)
+	/* a disk off the slots says which controller it is on */
+	if (d->bus != BUS_VIRTIO_BLK && d->bus != BUS_VIRTIO_SCSI &&
+	    d->controller[0]) {
+		strncat(buf, d->controller, len - strlen(buf) - 1);
+		strncat(buf, " ", len - strlen(buf) - 1);
+	} else if ((d->flags & DISK_NOT_SLOT) && d->bus != BUS_VIRTIO_BLK) {
 		strncat(buf, "no-slot ", len - strlen(buf) - 1);
+	}
 	if (buf[0])
 		buf[strlen(buf) - 1] = '\0';
 }

@@ -98,7 +98,8 @@ def make_disk(path, size_mib, fill=None):
 
 class VM:
     def __init__(self, name, boot="kernel", disks=(), nic="user", smp=2, mem=512,
-                 append="", firmware="bios", extra=(), tmpdir=None, efivars=None):
+                 append="", firmware="bios", extra=(), tmpdir=None, efivars=None,
+                 machine="pc", nic_model="virtio", console="ttyS0"):
         if boot not in BOOT_KINDS:
             raise ValueError("boot=%r: not one of %s" % (boot, ", ".join(BOOT_KINDS)))
         if firmware not in FIRMWARES:
@@ -114,6 +115,9 @@ class VM:
         # boot entries), instead of a fresh copy in tmpdir
         self.efivars = efivars
         self.extra = list(extra)
+        # QEMU's machine (pc, q35), the NIC's model (qemu_args.NICS) and the
+        # console the test talks to: ttyS0, or hvc0 (a virtio console)
+        self.machine, self.nic_model, self.console = machine, nic_model, console
         self.hostfwd = []  # (host port, guest port) on 127.0.0.1
         self.tmpdir = tmpdir or os.path.join(TOP, "_build", "test-tmp", name)
         os.makedirs(self.tmpdir, exist_ok=True)
@@ -126,8 +130,13 @@ class VM:
 
     def command(self):
         cmd = ["qemu-system-x86_64", "-accel", ACCEL, "-nodefaults", "-no-reboot",
-               "-display", "none", "-serial", "mon:stdio", "-smp", str(self.smp),
+               "-display", "none", "-machine", self.machine, "-smp", str(self.smp),
                "-m", str(self.mem)]
+        if self.console == "hvc0":
+            cmd += ["-serial", "null", "-chardev", "stdio,id=hvc,signal=off",
+                    "-device", "virtio-serial-pci", "-device", "virtconsole,chardev=hvc"]
+        else:
+            cmd += ["-serial", "mon:stdio"]
         if self.firmware == "uefi":
             vars_copy = self.efivars or os.path.join(self.tmpdir, "OVMF_VARS.fd")
             if not self.efivars:
@@ -136,7 +145,7 @@ class VM:
                     "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy]
         if self.boot == "kernel":
             cmd += ["-kernel", VMLINUZ]
-            cmd += ["-append", ("console=ttyS0 panic=-1 " + self.append).strip()]
+            cmd += ["-append", ("console=%s panic=-1 %s" % (self.console, self.append)).strip()]
         elif self.boot == "cdrom":
             cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,
                     "-device", "ide-cd,drive=cd0,bootindex=0"]
@@ -150,7 +159,7 @@ class VM:
             netdev = "user,id=n0" + "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % f for f in self.hostfwd)
             if self.boot == "pxe":
                 netdev += ",tftp=%s,bootfile=boot.ipxe" % self.pxe_dir()
-            dev = "virtio-net-pci,netdev=n0"
+            dev = qemu_args.NICS[self.nic_model] + ",netdev=n0"
             if self.boot == "pxe":
                 dev += ",bootindex=0"
             cmd += ["-netdev", netdev, "-device", dev]

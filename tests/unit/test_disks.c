@@ -83,6 +83,33 @@ static void test_scan_nvme(void)
 	CHECK_INT(d[1].slot, -1);
 	CHECK_INT(d[1].nparts, 1);
 	CHECK_STR(d[1].parts[0], "nvme0n1p1");
+	CHECK_STR(d[1].controller, "nvme");
+	fakeroot_free(root);
+}
+
+/* A disk off the slots knows its controller: the SCSI host's driver, Xen's vbd. */
+static void test_scan_controllers(void)
+{
+	char buf[PATH_MAX];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS];
+
+	scsi_disk(root, "sdi", "1:0:0:0", "2048\n");
+	fakeroot_write(root, "/sys/class/scsi_host/host1/proc_name", "ahci\n");
+	scsi_disk(root, "sdb", "0:0:1:0", "2048\n");
+	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
+		       "virtio_scsi\n");
+	fakeroot_write(root, "/sys/block/xvda/size", "4096\n");
+	link_to(root, "/sys/block/xvda/device", "../../vbd-768");
+	CHECK_INT(disks_scan(root, d, MAX_DISKS), 3);
+	CHECK_STR(d[0].name, "sdb");
+	CHECK_INT(d[0].slot, 1);
+	CHECK_STR(d[0].controller, "virtio_scsi");
+	CHECK_STR(d[1].name, "sdi");
+	CHECK_INT(d[1].slot, -1);
+	CHECK_STR(d[1].controller, "ahci");
+	CHECK_STR(d[2].name, "xvda");
+	CHECK_STR(d[2].controller, "xen-vbd");
 	fakeroot_free(root);
 }
 
@@ -281,6 +308,7 @@ int main(void)
 	test_slot_from_hctl();
 	test_scan();
 	test_scan_nvme();
+	test_scan_controllers();
 	test_pending();
 	return check_done();
 }

@@ -1,0 +1,85 @@
+"""Issue 18: the disks and NICs of other hypervisors' controllers, q35 and
+OVMF, the virtio console. Each boot hangs two ext4 disks (made by the host's
+mkfs.ext4, 64 and 96 MiB) on one controller and uses one NIC model: the prompt
+comes, the disks have their expected names (NVMe: nvme0nN; every other
+controller: from sdi, never a slot's name) and sizes, the disk table says the
+controller, e2fsck and a mount work, and the NIC gets QEMU's DHCP lease."""
+import os
+import subprocess
+
+import pytest
+
+import qemu_args
+
+SIZES_MIB = (64, 96)
+
+# name: (VM keywords, controller, expected names, the disk table's word for it)
+CASES = {
+    "q35-ovmf-nvme-e1000e": (dict(machine="q35", firmware="uefi", nic_model="e1000e"),
+                             "nvme", ("nvme0n1", "nvme0n2"), "nvme"),
+    "ahci-rtl8139-1cpu-128m": (dict(nic_model="rtl8139", smp=1, mem=128),
+                               "ahci", ("sdi", "sdj"), "ahci"),
+    "lsi-vmxnet3": (dict(nic_model="vmxnet3"), "lsi", ("sdi", "sdj"), "sym53c8xx"),
+    "megasas-e1000": (dict(nic_model="e1000"), "megasas", ("sdi", "sdj"), "megaraid_sas"),
+    "pvscsi-virtio-8cpu": (dict(smp=8), "pvscsi", ("sdi", "sdj"), "vmw_pvscsi"),
+    "usb-q35": (dict(machine="q35"), "usb", ("sdi", "sdj"), "usb-storage"),
+}
+DRIVERS = {"e1000e": "e1000e", "rtl8139": "8139cp", "vmxnet3": "vmxnet3", "e1000": "e1000",
+           "virtio": "virtio_net"}
+
+
+def ext4_disk(path, size_mib, label):
+    """An ext4 image with hello.txt, made by the host's mkfs.ext4 -d."""
+    top = path + ".d"
+    os.makedirs(top, exist_ok=True)
+    with open(os.path.join(top, "hello.txt"), "w") as f:
+        f.write("hello from %s\n" % label)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", label, "-d", top, path, "%dM" % size_mib],
+                   check=True)
+    return path
+
+
+def wait_lease(vm):
+    """The first NIC's IPv4 address from QEMU's DHCP, and its driver."""
+    out = vm.ok("for i in $(seq 90); do ip -4 addr show eth0 | grep -q 'inet 10.0.2.15' && break;"
+                " sleep 1; done; ip -4 addr show eth0; readlink /sys/class/net/eth0/device/driver",
+                seconds=150)
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_controller_and_nic(vm_factory, tmp_path, case):
+    kw, kind, names, word = CASES[case]
+    paths = [ext4_disk(str(tmp_path / ("d%d.img" % i)), mib, "LBHV%d" % i)
+             for i, mib in enumerate(SIZES_MIB)]
+    vm = vm_factory(extra=qemu_args.other_disks(kind, paths), **kw).up(240)
+    # USB sticks enumerate after the prompt (the hub, then usb-storage's own
+    # delay): a user sees them a few seconds later, so does this test
+    vm.ok("for i in $(seq 60); do [ -e /sys/block/%s ] && [ -e /sys/block/%s ] && break;"
+          " sleep 1; done" % names, 120)
+    got = {}
+    for name in vm.ok("cd /sys/block && echo *").split():
+        if name.startswith(("sd", "nvme", "vd")):
+            got[name] = int(vm.ok("cat /sys/block/%s/size" % name)) * 512
+    # each disk by its size: USB sticks and SCSI targets may probe in any order
+    assert sorted(got) == sorted(names), "disks %r, want %r" % (got, names)
+    assert sorted(got.values()) == [mib << 20 for mib in SIZES_MIB], got
+    assert not [n for n in got if n in ("sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh")]
+    table = vm.ok("lifeboat disks")
+    for name in names:
+        row = [line for line in table.splitlines() if line.split()[:1] == [name]]
+        assert row and word in row[0], "no %s row saying %s:\n%s" % (name, word, table)
+        vm.ok("e2fsck -fn /dev/%s" % name, 120)
+        vm.ok("mkdir -p /mnt/%s && mount -o ro /dev/%s /mnt/%s" % (name, name, name))
+        label = "LBHV%d" % SIZES_MIB.index(got[name] >> 20)
+        assert vm.ok("cat /mnt/%s/hello.txt" % name) == "hello from %s" % label
+        vm.ok("umount /mnt/%s" % name)
+    out = wait_lease(vm)
+    assert "inet 10.0.2.15/24" in out, out
+    assert out.rstrip().endswith("/" + DRIVERS[kw.get("nic_model", "virtio")]), out
+
+
+def test_hvc0_console_gives_the_prompt(vm_factory):
+    vm = vm_factory(console="hvc0").up(240)
+    assert vm.ok("tty") == "/dev/hvc0"
+    assert "hvc0" in vm.ok("cat /sys/class/tty/console/active")
