@@ -80,7 +80,8 @@ need-fuzz:
 need-boot:
 	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pytest-xdist python3-pexpect \
 		e2fsprogs openssh-client debootstrap xfsprogs btrfs-progs musl-tools \
-		dosfstools mtools gdisk fdisk ntfs-3g exfatprogs exfat-fuse rsync zstd
+		dosfstools mtools gdisk fdisk ntfs-3g exfatprogs exfat-fuse rsync zstd \
+		gpgv gnupg debian-archive-keyring faketime
 
 # Third-party makes must not see our command-line variables: `make VERSION=x`
 # would reach busybox's and the kernel's own VERSION through MAKEFLAGS.
