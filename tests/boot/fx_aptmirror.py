@@ -12,7 +12,9 @@ What it holds, all real and all checked on the host first:
 - the .debs of the dependency closure of PACKAGES as this machine's apt
   resolves it from an empty system (install --print-uris, status /dev/null),
   downloaded with apt-helper, at their pool/ paths, each checked against the
-  index's SHA256 and Size.
+  index's SHA256 and Size; a .deb another suite's index has too (the same
+  version in bookworm and bookworm-security) is at both pool paths, as in
+  the archive, whichever a resolver picks.
 Negative variants are overlays served under a URL prefix
 (http://HOST:PORT/VARIANT/debian): bad-packages (bookworm's Packages with one
 byte of nmon's stanza changed), bad-deb (nmon's .deb with one byte changed),
@@ -24,8 +26,8 @@ all three InRelease files are valid (the tests do not depend on the day they
 run).
 
 Built once in $LIFEBOAT_CACHE/apt-mirror/KEY (KEY: the InRelease files'
-sha256 and FORMAT); the .debs are kept by sha256 in apt-mirror/debs so that a
-new KEY downloads only what changed.
+sha256 and FORMAT; one unused for a week is removed); the .debs are kept by
+sha256 in apt-mirror/debs so that a new KEY downloads only what changed.
 """
 import calendar
 import email.utils
@@ -47,7 +49,7 @@ import pytest
 
 from lifeboat_vm import LOG_DIR, free_port, sha256
 
-FORMAT = "1"
+FORMAT = "2"
 CACHE = os.path.join(os.environ.get("LIFEBOAT_CACHE", os.path.expanduser("~/.cache/lifeboat")),
                      "apt-mirror")
 LISTS = "/var/lib/apt/lists"
@@ -253,6 +255,12 @@ def pool(top, facts):
             raise MirrorError("%s: does not match its index (SHA256 %s, Size %d)" % (uri, want, size))
         link(kept, os.path.join(top, archive, rel))
         facts["debs"].append({"package": pkg, "archive": archive, "path": rel, "sha256": want, "size": size})
+        # the same file where another suite's index has it (a version in both
+        # bookworm and bookworm-security is in both pools): either is apt's
+        for (other, fn), e in entries.items():
+            if e[0] == want and (other, fn) != (archive, rel):
+                link(kept, os.path.join(top, other, fn))
+                facts["also"].append({"package": pkg, "archive": other, "path": fn})
 
 
 def flip(path, offset, out):
@@ -329,7 +337,7 @@ def clocks(facts):
 
 
 def make(top):
-    facts = {"suites": [], "debs": [], "packages": list(PACKAGES), "arch": ARCH}
+    facts = {"suites": [], "debs": [], "also": [], "packages": list(PACKAGES), "arch": ARCH}
     indexes(top, facts)
     pool(top, facts)
     variants(top, facts)
@@ -354,6 +362,11 @@ def cached():
                 os.rename(tmp, done)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+        # used now; a mirror of older lists unused for a week goes
+        os.utime(done)
+        for old in glob.glob(os.path.join(CACHE, "[0-9a-f]" * 16)):
+            if old != done and time.time() - os.stat(old).st_mtime > 7 * DAY:
+                shutil.rmtree(old, ignore_errors=True)
     return done
 
 
