@@ -49,7 +49,7 @@ import pytest
 
 from lifeboat_vm import LOG_DIR, free_port, sha256
 
-FORMAT = "2"
+FORMAT = "3"
 CACHE = os.path.join(os.environ.get("LIFEBOAT_CACHE", os.path.expanduser("~/.cache/lifeboat")),
                      "apt-mirror")
 LISTS = "/var/lib/apt/lists"
@@ -174,6 +174,13 @@ def link(src, dst):
         shutil.copyfile(src, dst)
 
 
+def release_text(top, archive, suite):
+    """Where the verified Release text of a suite is kept (not served: the
+    archive has no such file)."""
+    os.makedirs(os.path.join(top, "release"), exist_ok=True)
+    return os.path.join(top, "release", "%s_%s" % (archive, suite))
+
+
 def indexes(top, facts):
     """Copy and check the InRelease files and their Packages into top."""
     rel = "%s/binary-%s/Packages" % (COMPONENT, ARCH)
@@ -200,7 +207,7 @@ def indexes(top, facts):
                                 "valid_until": http_date(release_field(release, "Valid-Until")),
                                 "packages": "%s/dists/%s/%s" % (archive, suite, rel), "sha256": want,
                                 "size": size})
-        with open(os.path.join(dists, "Release.text"), "wb") as f:
+        with open(release_text(top, archive, suite), "wb") as f:
             f.write(text)
 
 
@@ -303,10 +310,10 @@ def variants(top, facts):
         run(gpg + ["--quick-gen-key", "Lifeboat throwaway test key <apt-test@lifeboat.invalid>",
                    "ed25519", "sign", "never"], env=env)
         run(gpg + ["--armor", "--digest-algo", "SHA512", "--clearsign", "-o", out,
-                   os.path.join(dists, "Release.text")], env=env)
+                   release_text(top, main["archive"], main["suite"])], env=env)
         # it signs exactly the real Release text
         got = run(["gpg", "--batch", "--quiet", "--decrypt", out], env=env)
-        with open(os.path.join(dists, "Release.text"), "rb") as f:
+        with open(release_text(top, main["archive"], main["suite"]), "rb") as f:
             if got != f.read():
                 raise MirrorError("the re-signed InRelease does not carry the real Release text")
         facts["foreign_key"] = run(["gpg", "--batch", "--with-colons", "--list-keys"], env=env,
