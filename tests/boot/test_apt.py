@@ -42,10 +42,15 @@ def boot(name, mirror, tmp, clock=None, **kw):
     the mirror's InRelease files are valid); with a NIC, back once its lease
     came (the prompt does not wait for it, a user a second later might)."""
     vm = VM(name, mem=MEM, append="mirror=" + mirror.url(), tmpdir=str(tmp),
-            extra=mirror.rtc(clock or mirror.facts["clock"]), **kw).up()
-    if vm.nic:
-        vm.ok("i=0; until ip route | grep -q '^default '; do i=$((i+1)); [ $i -lt 120 ] || exit 1; "
-              "sleep 0.5; done", 90)
+            extra=mirror.rtc(clock or mirror.facts["clock"]), **kw)
+    try:
+        vm.up()
+        if vm.nic:
+            vm.ok("i=0; until ip route | grep -q '^default '; do i=$((i+1)); [ $i -lt 120 ] || exit 1; "
+                  "sleep 0.5; done", 90)
+    except BaseException:
+        vm.close()
+        raise
     return vm
 
 
