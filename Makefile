@@ -84,7 +84,8 @@ need-fuzz:
 need-boot:
 	@build/deps.sh need boot qemu-system-x86 qemu-utils ovmf ipxe-qemu python3-pytest python3-pytest-xdist python3-pexpect \
 		e2fsprogs openssh-client debootstrap xfsprogs btrfs-progs musl-tools \
-		dosfstools mtools gdisk fdisk ntfs-3g exfatprogs exfat-fuse rsync zstd
+		dosfstools mtools gdisk fdisk ntfs-3g exfatprogs exfat-fuse rsync zstd \
+		gpgv gnupg debian-archive-keyring faketime
 
 # Third-party makes must not see our command-line variables: `make VERSION=x`
 # would reach busybox's and the kernel's own VERSION through MAKEFLAGS.
@@ -217,13 +218,13 @@ bench: need-boot image
 	$(PYTHON) build/bench/bench.py
 
 # make check's smoke of make bench: one round of Lifeboat (kernel and ISO) and
-# the floor, no peers, no memory search, no SSH timing; results in
+# the floor, no peers, no memory search, no SSH timing, no apt timing; results in
 # _build/bench-smoke (out/bench keeps the last real run).
 BENCH_SMOKE := $(B)/bench-smoke
 bench-smoke: need-boot image
 	@mkdir -p $(BENCH_SMOKE)
 	build/bench/floor.sh $(BENCH_SMOKE)/floor-vmlinuz
-	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 \
+	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 BENCH_APT=0 \
 		$(PYTHON) build/bench/bench.py > $(BENCH_SMOKE)/stdout.log || \
 		{ tail -30 $(BENCH_SMOKE)/stdout.log; echo "bench-smoke: error: make bench is broken (log: $(BENCH_SMOKE)/bench.log)" >&2; exit 1; }
 	@grep '^run 1:' $(BENCH_SMOKE)/stdout.log

@@ -10,7 +10,9 @@ Targets are benchmarks, not tests: a missed one is reported, not failed.
 
 Environment: BENCH_RUNS (default 5), BENCH_MEMORY=0 skips the memory search,
 BENCH_PEERS=0 boots only Lifeboat and the floor (not Debian's peers),
-BENCH_SSH=0 skips the SSH login timing, BENCH_OUT (default out/bench) is where
+BENCH_SSH=0 skips the SSH login timing, BENCH_APT=0 skips the apt timing (issue
+17: `apt update` + `apt install -y nmon` from the boot tests' local Debian
+mirror, tests/boot/fx_aptmirror.py; BENCH_APT=N: N runs, default 1), BENCH_OUT (default out/bench) is where
 results.md, boot.svg and bench.log go. `make check` runs it as a smoke test:
 one round, no memory search, no peers, into _build/bench-smoke.
 """
@@ -214,6 +216,56 @@ def memory_floor(name, args, pattern, check=None):
     return hi
 
 
+APT_STEPS = (("apt update", "apt update"), ("apt install -y nmon", "apt install -y nmon"))
+# what the peers can do at their prompt (the apt row's peer column)
+APT_PEERS = ("Debian initramfs-tools: no apt at its (initramfs) prompt (busybox only); Debian installer: "
+             "apt only in the target system after debootstrap, not at its prompt; the floor: none. "
+             "Not comparable: the row is Lifeboat's alone.")
+
+
+def apt_timing():
+    """Wall seconds of each APT_STEPS command in a booted Lifeboat (-m 1024,
+    mirror= the local mirror, its clock where the InRelease files are
+    valid): ({step: seconds or None}, note)."""
+    sys.path.insert(0, os.path.join(TOP, "tests", "boot"))
+    import fx_aptmirror  # noqa: E402 (the boot tests' mirror, built once and cached)
+    why = fx_aptmirror.host_ready()
+    if why:
+        return {}, why
+    try:
+        mirror = fx_aptmirror.Mirror(fx_aptmirror.cached())
+    except fx_aptmirror.MirrorError as e:
+        return {}, "the local Debian mirror: %s" % e
+    cmd = machine(1024) + ["-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append",
+                           "console=ttyS0 panic=-1 mirror=" + mirror.url()] + mirror.rtc(mirror.facts["clock"])
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace", timeout=240,
+                          dimensions=(50, 200))
+    took = {}
+    try:
+        child.expect("root@lifeboat:~# ")
+        child.sendline("stty -echo; PS1='@B''@ '")
+        child.expect("@B@ ")
+        child.sendline("until ip route | grep -q '^default '; do sleep 0.2; done")
+        child.expect("@B@ ", timeout=120)
+        for name, line in APT_STEPS:
+            t0 = time.monotonic()
+            child.sendline("%s >/dev/null 2>&1; echo @RC$?@" % line)
+            child.expect(r"@RC(\d+)@", timeout=1800)
+            rc = child.match.group(1)
+            took[name] = time.monotonic() - t0 if rc == "0" else None
+            child.expect("@B@ ")
+            if took[name] is None:
+                return took, "`%s` exited %s" % (line, rc)
+        child.sendline("apt list --installed 2>/dev/null | grep -c /now; du -sk / 2>/dev/null | tail -1")
+        child.expect("@B@ ")
+        return took, "packages installed: %s" % " ".join(child.before.split())
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        return took, "no answer (%s)" % type(e).__name__
+    finally:
+        child.terminate(force=True)
+        mirror.close()
+
+
 def e2fsck_check(child):
     child.sendline("stty -echo; PS1='@B''@ '")
     child.expect("@B@ ")
@@ -242,7 +294,16 @@ def svg(medians, path):
     open(path, "w").write("\n".join(out) + "\n")
 
 
-def summary(times, med, mem, timelines, ssh, iso):
+def apt_medians(apt):
+    """{step: median seconds} over the runs where every step worked, and
+    "total" (update + install)."""
+    good = [t for t, _ in apt if len(t) == len(APT_STEPS) and all(t.values())]
+    for t in good:
+        t["total"] = sum(t[name] for name, _ in APT_STEPS)
+    return {k: statistics.median(t[k] for t in good) for k in good[0]} if good else {}
+
+
+def summary(times, med, mem, timelines, ssh, iso, apt_med=None):
     """OUT/summary.md: the figures README's measured section shows
     (build/measured.py puts it there)."""
     lb = med.get("lifeboat (kernel)")
@@ -279,6 +340,9 @@ def summary(times, med, mem, timelines, ssh, iso):
             md.append("| DHCP lease (guest uptime) | %.2f s |" % (mid("network lease") / 1000))
     if ssh:
         md.append("| `service ssh start` to a successful login | %.1f s |" % statistics.median(ssh))
+    if apt_med:
+        md.append("| `apt update` + `apt install -y nmon` from a local mirror (-m 1024) | %.1f s (%.1f + %.1f) |" % (
+            apt_med["total"], apt_med["apt update"], apt_med["apt install -y nmon"]))
     open(os.path.join(OUT, "summary.md"), "w").write("\n".join(md) + "\n")
 
 
@@ -309,6 +373,12 @@ def main():
     never = [n for n, v in times.items() if not v and (n.startswith("lifeboat") or n.startswith("floor"))]
     ssh = [ssh_timeline() for _ in range(min(RUNS, 2) if os.environ.get("BENCH_SSH", "1") != "0" else 0)]
     ssh = [s for s in ssh if s]
+
+    apt = []  # ({step: seconds}, note) per run
+    for r in range(int(os.environ.get("BENCH_APT", "1"))):
+        apt.append(apt_timing())
+        log("apt run %d: %s (%s)" % (r + 1, ", ".join("%s %s" % (k, "%.1f s" % v if v else "FAILED")
+                                                      for k, v in apt[-1][0].items()) or "FAILED", apt[-1][1]))
 
     mem = {}
     if os.environ.get("BENCH_MEMORY", "1") != "0":
@@ -380,6 +450,18 @@ def main():
             md.append("| network lease (guest uptime) | %.0f |" % lease)
         if ssh:
             md.append("| `service ssh start` to a successful SSH login (wall) | %.0f |" % (statistics.median(ssh) * 1000))
+    apt_med = apt_medians(apt)
+    if apt:
+        md += ["", "## apt from a local Debian mirror (issue 17)", "",
+               "Lifeboat (-m 1024, `mirror=` the boot tests' local mirror: the real InRelease files, the "
+               "uncompressed Packages of bookworm, -updates and -security, 53 MB, and the real .debs), "
+               "%d run%s, median; wall time at the console." % (len(apt), "s" if len(apt) > 1 else ""), "",
+               "| step | median (s) | runs |", "|---|---|---|"]
+        for name, _ in APT_STEPS + (("total", None),):
+            v = apt_med.get(name)
+            md.append("| `%s` | %s | %s |" % (name, "%.1f" % v if v else "failed", "; ".join(
+                "%.1f" % t[name] if t.get(name) else "failed: " + note for t, note in apt)))
+        md += ["", "Peers: " + APT_PEERS]
     if mem:
         md += ["", "## Memory floor (smallest -m in 8 MiB steps)", "", "| system | MiB |", "|---|---|"]
         for n, v in mem.items():
@@ -391,7 +473,7 @@ def main():
     else:
         md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
-    summary(times, med, mem, timelines, ssh, iso)
+    summary(times, med, mem, timelines, ssh, iso, apt_med)
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
     if never:
