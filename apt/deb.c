@@ -451,3 +451,35 @@ int tar_extract(int fd, struct unpack *u)
 	free(e);
 	return r;
 }
+
+char *tar_read(int fd, const char *base)
+{
+	struct entry *e = malloc(sizeof(*e));
+	char *data = NULL;
+
+	if (!e)
+		return NULL;
+	while (!data && next_entry(fd, e) > 0) {
+		const char *b = strrchr(e->name, '/') ?
+					strrchr(e->name, '/') + 1 :
+					e->name;
+		bool file = e->type == '0' || e->type == '\0';
+
+		if (file && !strcmp(b, base) && e->size < (1 << 20)) {
+			size_t padded = (size_t)((e->size + 511) & ~511ULL);
+
+			data = calloc(1, padded + 1);
+			if (data && read_full(fd, data, padded) < 0) {
+				free(data);
+				data = NULL;
+				break;
+			}
+			if (data)
+				data[e->size] = '\0';
+		} else if (skip(fd, file ? e->size : 0) < 0) {
+			break;
+		}
+	}
+	free(e);
+	return data;
+}

@@ -41,6 +41,9 @@ int tar_extract(int fd, struct unpack *u);
 /* The names of the tar stream's members, each to cb. 0 or -1. */
 int tar_names(int fd, void (*cb)(const char *name, void *ctx), void *ctx);
 
+/* The content of the stream's first regular file named base (any directory), or NULL. */
+char *tar_read(int fd, const char *base);
+
 /* "./usr/bin/x" -> "/usr/bin/x" into out; false for "..", empty or too long. */
 bool tar_path(const char *name, char *out, size_t size);
 

@@ -19,6 +19,7 @@
 #include "deb.h"
 #include "proc.h"
 #include "resolve.h"
+#include "sysusers.h"
 #include "util.h"
 
 #define RAM_RESERVE (32LL << 20) /* left free for the shell and the tools */
@@ -197,6 +198,39 @@ static void note_script(const char *name, void *ctx)
 				*sc->names ? ", " : "", base);
 }
 
+/*
+ * What of the maintainer scripts is done here: the system users and groups
+ * postinst makes with adduser --system (tcpdump drops root to its own user);
+ * the scripts themselves are not run, and sc gets their names.
+ */
+static void configure(const struct apt *a, const struct pkg *p, int fd,
+		      struct scripts *sc)
+{
+	struct sysuser su[SYSUSERS_MAX];
+	char member[64], *postinst = NULL;
+	off_t off, size;
+	pid_t pids[2];
+	int s, n;
+
+	if (ar_find(fd, "control.tar", &off, &size, member, sizeof(member)))
+		return;
+	s = member_stream(fd, off, size, member, pids);
+	if (s >= 0) {
+		(void)tar_names(s, note_script, sc);
+		(void)stream_close(s, pids);
+	}
+	s = member_stream(fd, off, size, member, pids);
+	if (s >= 0) {
+		postinst = tar_read(s, "postinst");
+		(void)stream_close(s, pids);
+	}
+	n = postinst ? sysusers_parse(postinst, su, SYSUSERS_MAX) : 0;
+	if (n && sysusers_apply(a->root, su, n, stdout) < 0)
+		(void)printf("W: %s: could not add its system users: %s\n",
+			     p->name, strerror(errno));
+	free(postinst);
+}
+
 /* Unpack one verified .deb: 0, or EXIT_APT after saying why. */
 static int unpack(const struct apt *a, const struct pkg *p, const char *deb,
 		  struct owned *o, unsigned *kept, char *first_kept,
@@ -211,12 +245,6 @@ static int unpack(const struct apt *a, const struct pkg *p, const char *deb,
 
 	if (fd < 0)
 		return apt_error("Cannot open %s: %s", deb, strerror(errno));
-	if (ar_find(fd, "control.tar", &off, &size, member, sizeof(member)) ==
-		    0 &&
-	    (s = member_stream(fd, off, size, member, pids)) >= 0) {
-		(void)tar_names(s, note_script, &sc);
-		(void)stream_close(s, pids);
-	}
 	if (ar_find(fd, "data.tar", &off, &size, member, sizeof(member)) < 0) {
 		(void)close(fd);
 		return apt_error("%s is not a Debian package (no data.tar)",
@@ -239,12 +267,15 @@ static int unpack(const struct apt *a, const struct pkg *p, const char *deb,
 		cut_fmt(u.err, sizeof(u.err),
 			"its data could not be decompressed");
 	}
-	(void)close(fd);
 	if (fclose(u.list) < 0)
 		rc = -1;
-	if (rc < 0 || rename(tmp, list) < 0)
+	if (rc < 0 || rename(tmp, list) < 0) {
+		(void)close(fd);
 		return apt_error("Cannot unpack %s: %s", deb,
 				 *u.err ? u.err : strerror(errno));
+	}
+	configure(a, p, fd, &sc);
+	(void)close(fd);
 	if (u.kept && !*kept)
 		cut_fmt(first_kept, fk_size, "%s", u.first_kept);
 	*kept += u.kept;

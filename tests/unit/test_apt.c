@@ -14,6 +14,9 @@
 #include "release.h"
 #include "resolve.h"
 #include "sources.h"
+#include "sysusers.h"
+#include "util.h"
+#include "fakeroot.h"
 
 static void test_debver(void)
 {
@@ -269,8 +272,60 @@ static void test_tar_path(void)
 		p, sizeof(p)));
 }
 
+static void test_sysusers(void)
+{
+	const char *postinst =
+		"#!/bin/sh -e\n"
+		"if ! getent group tcpdump >/dev/null 2>&1; then\n"
+		"    addgroup --system --quiet tcpdump\n"
+		"fi\n"
+		"if ! getent passwd tcpdump >/dev/null 2>&1; then\n"
+		"    adduser --system --quiet --ingroup tcpdump\t\t\\\n"
+		"\t    --no-create-home --home /nonexistent\t\\\n"
+		"\t    tcpdump\n"
+		"fi\n"
+		"adduser --system --group --home \"/var/lib/x y\" _x; adduser foo bar\n"
+		"adduser --system $USER # a variable: not ours to guess\n";
+	struct sysuser u[SYSUSERS_MAX];
+	char buf[PATH_MAX], path[PATH_MAX], *t;
+	const char *root;
+	FILE *null = fopen("/dev/null", "w");
+
+	CHECK_INT(sysusers_parse(postinst, u, SYSUSERS_MAX), 3);
+	CHECK_STR(u[0].name, "tcpdump");
+	CHECK(u[0].group_only);
+	CHECK_STR(u[1].name, "tcpdump");
+	CHECK_STR(u[1].group, "tcpdump");
+	CHECK(!u[1].group_only);
+	CHECK_STR(u[2].name, "_x");
+	CHECK(u[2].own_group);
+	CHECK_STR(u[2].home, "/var/lib/x y");
+	root = fakeroot_new(buf, sizeof(buf));
+	fakeroot_write(root, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+	fakeroot_write(root, "/etc/group", "root:x:0:\nnogroup:x:65534:\n");
+	fakeroot_write(root, "/etc/shadow", "root:*:1::::::\n");
+	CHECK_INT(sysusers_apply(root, u, 3, null), 0);
+	CHECK_INT(sysusers_apply(root, u, 3, null), 0); /* twice: nothing new */
+	CHECK(path_fmt(path, sizeof(path), "%s/etc/passwd", root));
+	t = read_all(path, NULL);
+	CHECK(t &&
+	      strstr(t,
+		     "\ntcpdump:x:100:100::/nonexistent:/usr/sbin/nologin\n"));
+	CHECK(t && strstr(t, "\n_x:x:101:101::/var/lib/x y:"));
+	CHECK(t && !strstr(strstr(t, "_x:") + 1, "_x:"));
+	free(t);
+	CHECK(path_fmt(path, sizeof(path), "%s/etc/group", root));
+	t = read_all(path, NULL);
+	CHECK(t && strstr(t, "\ntcpdump:x:100:\n") &&
+	      strstr(t, "\n_x:x:101:\n"));
+	free(t);
+	fakeroot_free(root);
+	(void)fclose(null);
+}
+
 int main(void)
 {
+	test_sysusers();
 	test_debver();
 	test_deps();
 	test_release();
