@@ -32,7 +32,7 @@ row "initramfs cpio.zst (as built in)" "$zst"
 row "kernel alone (bzImage minus initramfs)" "$((vmlinuz - zst))"
 echo
 printf '%-40s %12s\n' "component (in the initramfs)" "bytes"
-comps=(/init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsprogs /sbin/util-linux /usr/bin/lifeboat)
+comps=(/init /bin/busybox /usr/bin/dropbearmulti /usr/lib/sftp-server /sbin/e2fsprogs /sbin/util-linux /usr/bin/lifeboat /usr/bin/apt)
 for f in "${comps[@]}"; do
 	src=$(src_of "$f")
 	[ -z "$src" ] || row "$f" "$(size "$src")"
