@@ -313,6 +313,21 @@ def test_unknown_package(good_vm, apt_mirror):
 # ---- refusals: each leaves the system as it was
 
 
+def test_short_of_ram_is_refused(good_vm, apt_mirror):
+    """The root tmpfs (RAM) filled to 30 MiB short: nmon (3.6 MB of .debs,
+    15 MB unpacked, 32 MiB left for the rest) does not fit, apt says so."""
+    vm, m = good_vm, apt_mirror
+    ensure(vm, m, "nmon", "nmon", False)
+    free = int(vm.ok("stat -f -c '%a %S' / | awk '{print $1 * $2}'"))
+    vm.ok("head -c %d /dev/zero > /lb-fill" % (free - (30 << 20)), 300)
+    try:
+        out = refused(vm, "apt install -y nmon", seconds=INSTALL_S)
+        assert "E: Not enough free memory" in out and "Nothing was installed" in out, out
+    finally:
+        vm.ok("rm -f /lb-fill")
+    assert has(vm, "apt")
+
+
 def point_at(vm, mirror, variant):
     vm.ok("mkdir -p /etc/apt && printf '%s' > /etc/apt/sources.list" % sources(mirror, variant).replace("\n", "\\n"))
 
