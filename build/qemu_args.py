@@ -52,6 +52,7 @@ def slot_disks(disks):
 CONTROLLERS = {
     "nvme": ("nvme", "nvme-ns"),
     "ahci": ("ahci", "ide-hd"),
+    "ich9": (None, "ide-hd"),  # q35's own AHCI (its ports are bus ide.0-5)
     "lsi": ("lsi53c895a", "scsi-hd"),
     "megasas": ("megasas", "scsi-hd"),
     "pvscsi": ("pvscsi", "scsi-hd"),
@@ -79,8 +80,9 @@ def other_disks(kind, paths, serial="lbdisk"):
         args += ["-drive", "if=none,id=%s,format=raw,file=%s" % (drv, path)]
         if kind == "nvme":
             d = "nvme-ns,drive=%s,bus=%s,nsid=%d" % (drv, cid, i + 1)
-        elif kind == "ahci":
-            d = "ide-hd,drive=%s,bus=%s.%d,serial=%s-%d" % (drv, cid, i, serial, i)
+        elif kind in ("ahci", "ich9"):
+            d = "ide-hd,drive=%s,bus=%s.%d,serial=%s-%d" % (drv, cid if kind == "ahci" else "ide", i,
+                                                              serial, i)
         elif kind == "usb":
             d = "usb-storage,drive=%s,bus=%s.0,serial=%s-%d" % (drv, cid, serial, i)
         elif kind == "virtio-blk":

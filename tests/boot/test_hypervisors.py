@@ -19,6 +19,7 @@ CASES = {
                              "nvme", ("nvme0n1", "nvme0n2"), "nvme"),
     "ahci-rtl8139-1cpu-128m": (dict(nic_model="rtl8139", smp=1, mem=128),
                                "ahci", ("sdi", "sdj"), "ahci"),
+    "q35-ich9-ahci": (dict(machine="q35"), "ich9", ("sdi", "sdj"), "ahci"),
     "lsi-vmxnet3": (dict(nic_model="vmxnet3"), "lsi", ("sdi", "sdj"), "sym53c8xx"),
     "megasas-e1000": (dict(nic_model="e1000"), "megasas", ("sdi", "sdj"), "megaraid_sas"),
     "pvscsi-virtio-8cpu": (dict(smp=8), "pvscsi", ("sdi", "sdj"), "vmw_pvscsi"),
