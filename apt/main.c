@@ -3,17 +3,12 @@
  * apt and apt-get for Lifeboat: update, install, remove, search, show, list,
  * download. Exits 0, 1 (the user said no) or 100 (an error, as apt does).
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "apt.h"
-#include "proc.h"
 #include "util.h"
 
 static void set_paths(struct apt *a)

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "apt.h"
+#include "deb.h"
 #include "proc.h"
 #include "release.h"
 #include "util.h"
@@ -48,64 +48,32 @@ static bool kept(const char *line)
 /* The (decompressed) index at path into out, the fields apt uses only. */
 static int strip_index(const char *path, const char *out)
 {
-	static const char *const xz[] = { "xz", "-dc", NULL }, *const gz[] = {
-		"gzip", "-dc", NULL
-	};
-	const char *const *argv = NULL;
-	size_t n = strlen(path), cap = 0;
+	int in = open(path, O_RDONLY | O_CLOEXEC), s = -1, rc = 0;
+	size_t cap = 0;
 	char *line = NULL;
-	int in = open(path, O_RDONLY | O_CLOEXEC), fd = in, p[2] = { -1, -1 },
-	    rc = 0;
-	pid_t pid = -1;
-	FILE *f, *o;
+	struct stat st;
+	pid_t pids[2];
+	FILE *f = NULL, *o = NULL;
 
-	if (in < 0)
-		return -1;
-	if (n > 3 && !strcmp(path + n - 3, ".xz"))
-		argv = xz;
-	else if (n > 3 && !strcmp(path + n - 3, ".gz"))
-		argv = gz;
-	if (argv) {
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return -1;
-		(void)fflush(NULL);
-		pid = fork();
-		if (pid == 0) {
-			(void)dup2(in, 0);
-			(void)dup2(p[1], 1);
-			execvp(argv[0], (char *const *)argv);
-			_exit(127);
-		}
-		(void)close(p[1]);
-		(void)close(in);
-		fd = p[0];
-	}
-	f = fdopen(fd, "r");
-	o = fopen(out, "we");
-	if (!f || !o) {
-		if (f)
-			(void)fclose(f);
-		if (o)
-			(void)fclose(o);
-		return -1;
-	}
-	while (getline(&line, &cap, f) >= 0)
-		if (line[0] == '\n' || kept(line))
-			if (fputs(line, o) < 0)
-				rc = -1;
-	free(line);
-	(void)fclose(f);
-	if (fclose(o) < 0)
-		rc = -1;
-	if (pid > 0) {
-		int status;
-
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				return -1;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
+	/* the whole file as a .deb's member: decompressed by its suffix */
+	if (in >= 0 && fstat(in, &st) == 0)
+		s = member_stream(in, 0, st.st_size, path, pids);
+	if (s >= 0)
+		f = fdopen(fcntl(s, F_DUPFD_CLOEXEC, 0), "r");
+	if (f)
+		o = fopen(out, "we");
+	while (o && getline(&line, &cap, f) >= 0)
+		if ((line[0] == '\n' || kept(line)) && fputs(line, o) < 0)
 			rc = -1;
-	}
+	free(line);
+	if (f)
+		(void)fclose(f);
+	if (!o || fclose(o) < 0)
+		rc = -1;
+	if (s >= 0 && stream_close(s, pids) < 0)
+		rc = -1;
+	if (in >= 0)
+		(void)close(in);
 	return rc;
 }
 
