@@ -4,6 +4,7 @@
  * read-only unless asked, so that looking never writes. umount also takes
  * down what is mounted below the disk's mount point.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "diskarg.h"
 #include "lifeboat.h"
 #include "mounts.h"
+#include "util.h"
 
 /* Is the block device at dev read-only (BLKROGET)? No when unknown. */
 static int disk_is_readonly(const char *dev)
@@ -126,6 +128,16 @@ int cmd_mount(int argc, char **argv)
 		return rc;
 	if (rw && disk_is_readonly(d.dev)) {
 		readonly_howto(&d);
+		return EXIT_JOB;
+	}
+	rc = dev_start_error(d.dev);
+	if (rc) {
+		(void)fprintf(stderr,
+			      "lifeboat: cannot read the start of %s, where its "
+			      "superblock is: %s; not mounted\n"
+			      "The disk may be failing: copy it first (ddrescue, "
+			      "see lifeboat), then repair the copy.\n",
+			      d.dev, strerror(rc));
 		return EXIT_JOB;
 	}
 	/* --rw is read-write or nothing: libmount would fall back quietly */

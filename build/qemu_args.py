@@ -39,7 +39,8 @@ def slot_disks(disks):
         drive = "if=none,id=d%d,format=raw,file=%s" % (d.slot, d.path)
         if d.readonly:
             drive += ",readonly=on"
-        dev = "%s,bus=%s.0,channel=0,scsi-id=%d,lun=0,drive=d%d" % (d.kind, CONTROLLER, d.slot, d.slot)
+        dev = "%s,bus=%s.0,channel=0,scsi-id=%d,lun=0,drive=d%d,id=disk%d" % (
+            d.kind, CONTROLLER, d.slot, d.slot, d.slot)
         if d.serial:
             dev += ",serial=" + d.serial
         if d.boot:

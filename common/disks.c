@@ -124,6 +124,11 @@ static void scan_scsi(const char *root, const char *name, const char *base,
 	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device/vpd_pg80",
 		     root, name))
 		serial_from_vpd(path, d->serial, sizeof(d->serial));
+	/* "0x1f": every failed command, reads of bad sectors and retries */
+	if (path_fmt(path, sizeof(path), "%s/sys/block/%s/device/ioerr_cnt",
+		     root, name) &&
+	    read_attr(path, buf, sizeof(buf)) > 0)
+		d->ioerrs = strtoul(buf, NULL, 0);
 }
 
 /* Bus, slot and serial, from where the device link points. */

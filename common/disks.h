@@ -23,6 +23,8 @@ enum disk_flags {
 	DISK_READONLY = 1 << 2, /* read-only at the block layer */
 	DISK_EMPTY = 1 << 3, /* zero size (no medium, or an empty disk) */
 	DISK_NOT_SLOT = 1 << 4, /* its name does not follow a slot */
+	/* its partition table was still being read after /init's wait */
+	DISK_NO_ANSWER = 1 << 5,
 };
 
 struct disk {
@@ -34,6 +36,8 @@ struct disk {
 	/* the controller's driver: "ahci", "nvme", "usb-storage", ... */
 	char controller[24];
 	unsigned flags;
+	/* commands the SCSI layer saw fail (device/ioerr_cnt); 0: none, or not SCSI */
+	unsigned long ioerrs;
 	int nparts;
 	char parts[MAX_PARTS][32];
 };

@@ -63,6 +63,14 @@ static void flags_text(const struct disk *d, char *buf, size_t len)
 		strncat(buf, "read-only ", len - strlen(buf) - 1);
 	if (d->flags & DISK_EMPTY)
 		strncat(buf, "empty ", len - strlen(buf) - 1);
+	if (d->flags & DISK_NO_ANSWER)
+		strncat(buf, "no-answer ", len - strlen(buf) - 1);
+	if (d->ioerrs) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "ioerr:%lu ", d->ioerrs);
+		strncat(buf, n, len - strlen(buf) - 1);
+	}
 	if (d->bus == BUS_VIRTIO_BLK)
 		strncat(buf, "virtio-blk ", len - strlen(buf) - 1);
 	/* a disk off the slots says which controller it is on */
@@ -139,10 +147,12 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 		row->bytes = d->bytes;
 		copy_text(row->serial, sizeof(row->serial), d->serial);
 		flags_text(d, row->flags, sizeof(row->flags));
+		row->no_answer = !!(d->flags & DISK_NO_ANSWER);
 		for (p = 0; p < d->nparts && r < max; p++) {
 			row = new_row(&rows[r++], d->parts[p]);
 			row->disk = i;
 			row->is_part = 1;
+			row->no_answer = !!(d->flags & DISK_NO_ANSWER);
 			row->bytes = part_sectors(root, d->name, d->parts[p]) *
 				     512ULL;
 		}
@@ -150,10 +160,13 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
 	return r + stack_rows(root, rows + r, max - r);
 }
 
-/* An empty disk has nothing to probe; a partition is probed whatever it says. */
+/*
+ * An empty disk has nothing to probe; a partition is probed whatever it says;
+ * a disk that did not answer /init's wait would only hold its prober up.
+ */
 static int wants_probe(const struct disk_row *row)
 {
-	return row->is_part || row->bytes;
+	return (row->is_part || row->bytes) && !row->no_answer;
 }
 
 /*
@@ -170,6 +183,14 @@ static void unknown(struct disk_row *row)
 {
 	memset(&row->fs, 0, sizeof(row->fs));
 	copy_text(row->fs.type, sizeof(row->fs.type), "?");
+}
+
+/* Not probed: its disk's reads stall. */
+static void no_answer(struct disk_row *row)
+{
+	unknown(row);
+	copy_text(row->fs.note, sizeof(row->fs.note),
+		  "does not answer: reads stall (see lifeboat, failing disks)");
 }
 
 /* A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root. */
@@ -284,6 +305,8 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 		pids[i] = -1;
 		pfd[i].fd = -1;
 		pfd[i].events = POLLIN;
+		if (rows[i].no_answer)
+			no_answer(&rows[i]);
 		if (!wants_probe(&rows[i]))
 			continue;
 		pfd[i].fd = probe_start(root, &rows[i], &pids[i]);
@@ -330,7 +353,9 @@ void disktable_fill(const char *root, struct disk_row *rows, int n,
 		probe_forked(root, rows, n);
 	else
 		for (i = 0; i < n; i++)
-			if (wants_probe(&rows[i]))
+			if (rows[i].no_answer)
+				no_answer(&rows[i]);
+			else if (wants_probe(&rows[i]))
 				probe_row(root, &rows[i], &rows[i].fs);
 	for (i = 0; i < n; i++) {
 		row_mountpoint(root, &rows[i]);

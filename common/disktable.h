@@ -48,6 +48,8 @@ struct disk_row {
 	int disk; /* index of its disk (itself, or the one it is part of) */
 	int slot; /* -1: none (partitions, odd disks) */
 	int is_part; /* a partition of the disk above */
+	/* its disk did not answer /init's wait (DISK_NO_ANSWER): not probed */
+	int no_answer;
 	unsigned long long bytes;
 	char serial[24];
 	struct disk_fs fs;

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <blkid.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +62,31 @@ static void note(blkid_probe pr, const char *root, struct disk_fs *fs)
 		disknote_make(fs, &d, &in);
 }
 
+/*
+ * A disk whose first sectors cannot be read says so: libblkid would only find
+ * nothing, as on an empty disk.
+ */
+static int unreadable(const char *path, struct disk_fs *fs)
+{
+	int err = dev_start_error(path);
+
+	if (!err)
+		return 0;
+	copy_text(fs->type, sizeof(fs->type), "?");
+	cut_fmt(fs->note, sizeof(fs->note),
+		"%s at sector 0: copy it first (see lifeboat)",
+		err == EIO ? "I/O error" : strerror(err));
+	return 1;
+}
+
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 {
 	char path[PATH_MAX];
 	blkid_probe pr;
 
 	memset(fs, 0, sizeof(*fs));
-	if (!path_fmt(path, sizeof(path), "%s/dev/%s", root, name))
+	if (!path_fmt(path, sizeof(path), "%s/dev/%s", root, name) ||
+	    unreadable(path, fs))
 		return;
 	pr = blkid_new_probe_from_filename(path);
 	if (!pr)

@@ -248,3 +248,16 @@ DIR *opendir_at(const char *root, const char *path)
 	}
 	return opendir(full);
 }
+
+int dev_start_error(const char *path)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, buf, sizeof(buf), 0) < 0)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}

@@ -67,6 +67,13 @@ void copy_text(char *dst, size_t len, const char *src);
 void cut_fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Can the first 4 KiB of the device at path be read (the partition table,
+ * the superblocks of ext4, XFS, LUKS)? 0 when they can, or when the device
+ * cannot be opened (that is said elsewhere); else the read's errno (EIO).
+ */
+int dev_start_error(const char *path);
+
 /* Strip one trailing newline in place. */
 void chomp(char *s);
 

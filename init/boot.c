@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <unistd.h>
 
 static int step_filesystems(struct lb_context *ctx)
@@ -82,11 +83,24 @@ static int step_oom(struct lb_context *ctx)
 	return 0;
 }
 
+/*
+ * The kernel's messages on the console: emergencies, alerts and critical ones
+ * (a filesystem's errors, a panic) only. A failing disk's I/O errors would
+ * flood the serial console a rescue user types on; they stay in dmesg and
+ * are counted in the disk table (ioerr:N). loglevel= and friends win.
+ */
+#define CONSOLE_LOGLEVEL 3
+#define SYSLOG_CONSOLE_LEVEL 8 /* the kernel's SYSLOG_ACTION_CONSOLE_LEVEL */
+
 static int step_options(struct lb_context *ctx)
 {
 	options_read(&ctx->opts, ctx->root);
 	if (ctx->opts.debug)
 		log_set_verbose(true);
+	if (!ctx->opts.kernel_loglevel &&
+	    klogctl(SYSLOG_CONSOLE_LEVEL, NULL, CONSOLE_LOGLEVEL) < 0)
+		lb_warn("cannot set the console's log level: %s",
+			strerror(errno));
 	return 0;
 }
 

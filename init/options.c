@@ -320,6 +320,10 @@ static void parse_one(struct parser *p, const char *s, size_t len)
 			return;
 		}
 	}
+	if ((nlen == 8 && !memcmp(name, "loglevel", 8)) ||
+	    (nlen == 5 && !memcmp(name, "debug", 5)) ||
+	    (nlen == 15 && !memcmp(name, "ignore_loglevel", 15)))
+		p->o->kernel_loglevel = true;
 	if (!option_is_foreign(name, nlen)) {
 		char shown[48];
 

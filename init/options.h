@@ -36,6 +36,8 @@ struct lb_options {
 	char ssh_keys[LB_SSH_KEYS_MAX][LB_SSH_KEY_SIZE];
 	char mirror[LB_MIRROR_SIZE]; /* mirror=: apt's Debian mirror, or "" */
 	bool debug; /* lifeboat.debug: every log line on the console */
+	/* loglevel=, debug or ignore_loglevel: the kernel's console level is the user's */
+	bool kernel_loglevel;
 	int warnings; /* how many problems the boot line had */
 };
 

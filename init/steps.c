@@ -15,6 +15,7 @@
 #include "disktable.h"
 #include "log.h"
 #include "netcfg.h"
+#include "settle.h"
 #include "util.h"
 
 #define NET_SCRIPT "/usr/libexec/lifeboat/net-up"
@@ -108,6 +109,15 @@ int step_disks(struct lb_context *ctx)
 	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
 	/* sysfs only: no disk is read here, so none can hold PID 1 up */
 	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
+	/* the partition tables, read by the kernel meanwhile (settle.h) */
+	if (disks_settle(ctx->root, st->disks, n, SETTLE_WAIT_MS) < n) {
+		static struct disk before[MAX_DISKS];
+		int was = n;
+
+		memcpy(before, st->disks, sizeof(before));
+		n = disks_scan(ctx->root, st->disks, MAX_DISKS);
+		disks_keep_no_answer(before, was, st->disks, n);
+	}
 	for (int i = 0; i < n; i++)
 		lb_info("disk %s slot %d, %llu bytes", st->disks[i].name,
 			st->disks[i].slot, st->disks[i].bytes);

@@ -303,6 +303,48 @@ static void test_pending(void)
 	fakeroot_free(root);
 }
 
+/*
+ * A SCSI disk's failed commands are counted in its flags (ioerr:N); a disk
+ * that did not answer /init's wait is flagged, and neither it nor its
+ * partitions are probed: they show "?" with a note.
+ */
+static void test_ioerrs_and_no_answer(void)
+{
+	char buf[PATH_MAX];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS];
+	struct disk_row rows[DISKTABLE_ROWS_MAX];
+	int n, r;
+
+	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
+		       "virtio_scsi\n");
+	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
+	fakeroot_write(root, "/sys/devices/pci/virtio0/host0/target/0:0:0:0/ioerr_cnt",
+		       "0x1f\n");
+	scsi_disk(root, "sdc", "0:0:2:0", "4096\n");
+	fakeroot_write(root, "/sys/block/sdc/sdc1/partition", "1\n");
+	fakeroot_write(root, "/sys/block/sdc/sdc1/size", "2000\n");
+	n = disks_scan(root, d, MAX_DISKS);
+	CHECK_INT(n, 2);
+	CHECK_INT((int)d[0].ioerrs, 31);
+	CHECK_INT((int)d[1].ioerrs, 0);
+	d[1].flags |= DISK_NO_ANSWER;
+	r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+	CHECK_INT(r, 3);
+	CHECK_STR(rows[0].flags, "ioerr:31");
+	CHECK_STR(rows[1].flags, "no-answer");
+	for (int parallel = 0; parallel < 2; parallel++) {
+		disktable_fill(root, rows, r, parallel);
+		CHECK_STR(rows[0].fs.type, "ext4");
+		CHECK_STR(rows[1].fs.type, "?");
+		CHECK_STR(rows[2].name, "sdc1");
+		/* the fake probe would call sdc1 ext4 */
+		CHECK_STR(rows[2].fs.type, "?");
+		CHECK(strstr(rows[2].fs.note, "does not answer") != NULL);
+	}
+	fakeroot_free(root);
+}
+
 int main(void)
 {
 	test_slot_from_hctl();
@@ -310,5 +352,6 @@ int main(void)
 	test_scan_nvme();
 	test_scan_controllers();
 	test_pending();
+	test_ioerrs_and_no_answer();
 	return check_done();
 }

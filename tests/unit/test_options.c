@@ -385,9 +385,34 @@ static void test_options_file(void)
 	fakeroot_free(root);
 }
 
+/* The kernel's own console level options leave it to the kernel. */
+static void test_kernel_loglevel(void)
+{
+	static const struct {
+		const char *line;
+		bool kernel;
+	} cases[] = {
+		{ "console=ttyS0 quiet", false },
+		{ "quiet loglevel=7", true },
+		{ "debug", true },
+		{ "ignore_loglevel", true },
+		{ "lifeboat.debug", false },
+		{ "loglevelx=1 debugger", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lb_options o;
+
+		options_defaults(&o);
+		options_parse(&o, cases[i].line);
+		CHECK_INT(o.kernel_loglevel, cases[i].kernel);
+	}
+}
+
 int main(void)
 {
 	test_defaults();
+	test_kernel_loglevel();
 	test_foreign_options_are_silent();
 	test_ours();
 	test_quotes();
