@@ -137,6 +137,33 @@ int diskarg_parse(const char *arg, struct diskarg *d)
 	return 0;
 }
 
+int diskarg_parse_gone(const char *arg, struct diskarg *d)
+{
+	const char *name = strncmp(arg, "/dev/", 5) ? arg : arg + 5;
+	struct libmnt_table *tb;
+	struct libmnt_fs *fs;
+	char dev[sizeof(d->dev)];
+
+	if (strchr(name, '/') || !good_name(name, strlen(name)) ||
+	    strlen(name) >= sizeof(d->name) ||
+	    snprintf(dev, sizeof(dev), "/dev/%s", name) >= (int)sizeof(dev) ||
+	    access(dev, F_OK) == 0)
+		return diskarg_parse(arg, d);
+	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	fs = tb ? mnt_table_find_source(tb, dev, MNT_ITER_FORWARD) : NULL;
+	if (!fs) {
+		mnt_unref_table(tb);
+		return diskarg_parse(arg, d);
+	}
+	memset(d, 0, sizeof(*d));
+	strcpy(d->dev, dev);
+	strcpy(d->name, name);
+	d->devno = mnt_fs_get_devno(fs);
+	(void)snprintf(d->media, sizeof(d->media), "/media/%s", d->name);
+	mnt_unref_table(tb);
+	return 0;
+}
+
 int diskarg_mounted(const struct diskarg *d, char *where, size_t len)
 {
 	struct libmnt_table *tb =

@@ -21,6 +21,13 @@ struct diskarg {
 int diskarg_parse(const char *arg, struct diskarg *d);
 
 /* 1 and where when the disk is mounted, 0 when not, -1 on error. */
+/*
+ * diskarg_parse, and also a disk that is gone (pulled out while mounted):
+ * its node is no more, but /proc/self/mountinfo still names it as a mount's
+ * source; then d holds that mount's device number. For umount.
+ */
+int diskarg_parse_gone(const char *arg, struct diskarg *d);
+
 int diskarg_mounted(const struct diskarg *d, char *where, size_t len);
 
 /* mkdir -p /media/NAME: 0, or an exit code after a message. */

@@ -132,12 +132,13 @@ int cmd_mount(int argc, char **argv)
 	}
 	rc = dev_start_error(d.dev);
 	if (rc) {
-		(void)fprintf(stderr,
-			      "lifeboat: cannot read the start of %s, where its "
-			      "superblock is: %s; not mounted\n"
-			      "The disk may be failing: copy it first (ddrescue, "
-			      "see lifeboat), then repair the copy.\n",
-			      d.dev, strerror(rc));
+		(void)fprintf(
+			stderr,
+			"lifeboat: cannot read the start of %s, where its "
+			"superblock is: %s; not mounted\n"
+			"The disk may be failing: copy it first (ddrescue, "
+			"see lifeboat), then repair the copy.\n",
+			d.dev, strerror(rc));
 		return EXIT_JOB;
 	}
 	/* --rw is read-write or nothing: libmount would fall back quietly */
@@ -182,7 +183,7 @@ int cmd_umount(int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return mount_usage();
-	rc = diskarg_parse(argv[1], &d);
+	rc = diskarg_parse_gone(argv[1], &d);
 	if (rc)
 		return rc;
 	/* every mount of the disk, wherever it is */

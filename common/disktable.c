@@ -68,7 +68,7 @@ static void flags_text(const struct disk *d, char *buf, size_t len)
 	if (d->ioerrs) {
 		char n[32];
 
-		snprintf(n, sizeof(n), "ioerr:%lu ", d->ioerrs);
+		(void)snprintf(n, sizeof(n), "ioerr:%lu ", d->ioerrs);
 		strncat(buf, n, len - strlen(buf) - 1);
 	}
 	if (d->bus == BUS_VIRTIO_BLK)

@@ -55,7 +55,8 @@ int disks_settle(const char *root, struct disk *disks, int n, int wait_ms)
 	}
 	while (left > 0 && now_ms() < deadline) {
 		for (i = 0; i < n && i < MAX_DISKS; i++)
-			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) > 0) {
+			if (pids[i] > 0 &&
+			    waitpid(pids[i], NULL, WNOHANG) > 0) {
 				pids[i] = -1;
 				left--;
 			}

@@ -92,8 +92,8 @@ def test_failing_disks_at_boot_prompt_comes_console_quiet(vm_factory, tmp_path):
     host(["sfdisk", "-q", d], input="label: gpt\nstart=2048, size=40960\nstart=43008\n")
     host(["mkfs.ext4", "-q", "-F", "-L", "lbpart1", "-E", "offset=%d" % (2048 * SECTOR), d, "20M"])
     d_sum = sha256(d)
-    bad = 40 * MIB // SECTOR  # in sdb's data blocks, far from its metadata
-    disks = [Disk(blkdebug(tmp_path, "a", a), 0), Disk(blkdebug(tmp_path, "b", b, [bad]), 1),
+    bad = range(40 * MIB // SECTOR, 40 * MIB // SECTOR + 16)  # in sdb's data, far from its metadata
+    disks = [Disk(blkdebug(tmp_path, "a", a), 0), Disk(blkdebug(tmp_path, "b", b, bad), 1),
              Disk(stalled(64), 2), Disk(d, 3)]
     vm = vm_factory(disks=disks)
     vm.start()
@@ -156,7 +156,7 @@ def rescue(request, tmp_path_factory):
     sde ext4 (the image file's disk); SSH by key."""
     tmp = tmp_path_factory.mktemp("failing")
     src = make_disk(str(tmp / "src.img"), 32, fill="random")
-    bad = [10000, 50001]
+    bad = [10000, 10001, 10002, 50001]  # a range of three sectors and one alone
     c = ext4(str(tmp / "c.img"), 64, "lbinodes", files=[("f%d" % i, b"x" * 100) for i in range(20)])
     itable = int(re.search(r"Inode table at (\d+)-", host(["dumpe2fs", c])).group(1))
     d = ext4(str(tmp / "d.img"), 64, "lbsuper")
@@ -197,6 +197,18 @@ def bad_areas(mapfile):
     return areas
 
 
+def runs(sectors):
+    """(pos, size) in bytes of each run of consecutive sectors, as ddrescue
+    maps them."""
+    out = []
+    for s in sorted(sectors):
+        if out and out[-1][0] + out[-1][1] == s * SECTOR:
+            out[-1] = (out[-1][0], out[-1][1] + SECTOR)
+        else:
+            out.append((s * SECTOR, SECTOR))
+    return out
+
+
 def assert_copy(copy, src, bad):
     """copy equals src everywhere but the bad sectors, which are zero."""
     with open(src, "rb") as f:
@@ -212,7 +224,7 @@ def assert_copy(copy, src, bad):
 def test_ddrescue_to_another_disk_maps_exactly_the_bad_sectors(rescue):
     out = rescue.ok("ddrescue -d -f /dev/sda /dev/sdb /tmp/sdb.map 2>&1", 900)
     areas = bad_areas(rescue.ok("cat /tmp/sdb.map"))
-    assert areas == [(s * SECTOR, SECTOR) for s in rescue.bad], "%s\n%s" % (areas, out)
+    assert areas == runs(rescue.bad), "%s\n%s" % (areas, out)
     rescue.ok("sync")
     rescue.copied_disk = True
 
@@ -229,7 +241,7 @@ def test_ddrescue_to_a_file_over_ssh(rescue, tmp_path):
     with open(img, "wb") as f:
         subprocess.run(rescue.ssh + ["cat /media/sde/sda.img"], stdout=f, check=True, timeout=timeout(600))
     mapfile = host(rescue.ssh + ["cat /media/sde/sda.map"], timeout=timeout(60))
-    assert bad_areas(mapfile) == [(s * SECTOR, SECTOR) for s in rescue.bad], mapfile
+    assert bad_areas(mapfile) == runs(rescue.bad), mapfile
     assert_copy(str(img), rescue.files["src"], rescue.bad)
     rescue.ok("umount /media/sde")
 
@@ -352,7 +364,8 @@ def test_e2fsck_of_2_million_inodes_at_the_memory_floor_and_a_swap_file(vm_facto
     assert vm.ok("tail -n +2 /proc/swaps") == "", "a swap area was enabled by itself"
     out, rc = vm.run("e2fsck -f -n /dev/sda 2>&1", 1800)
     assert rc == 0, "e2fsck -f -n of 2 million inodes in 64 MiB exited %d:\n%s" % (rc, out)
-    assert "20201/" in out.replace(" ", "") or "files" in out, out
+    used, total = map(int, re.search(r"(\d+)/(\d+) files", out).groups())
+    assert total >= 2000000 and used >= 20200, out
     assert vm.ok("kill -0 1 && echo init-alive") == "init-alive"
     vm.ok("lifeboat mount sda --rw")
     vm.ok("dd if=/dev/zero of=/media/sda/swapfile bs=1M count=16 2>/dev/null && chmod 600 /media/sda/swapfile"

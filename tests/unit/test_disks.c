@@ -319,8 +319,9 @@ static void test_ioerrs_and_no_answer(void)
 	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
 		       "virtio_scsi\n");
 	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
-	fakeroot_write(root, "/sys/devices/pci/virtio0/host0/target/0:0:0:0/ioerr_cnt",
-		       "0x1f\n");
+	fakeroot_write(
+		root, "/sys/devices/pci/virtio0/host0/target/0:0:0:0/ioerr_cnt",
+		"0x1f\n");
 	scsi_disk(root, "sdc", "0:0:2:0", "4096\n");
 	fakeroot_write(root, "/sys/block/sdc/sdc1/partition", "1\n");
 	fakeroot_write(root, "/sys/block/sdc/sdc1/size", "2000\n");

@@ -401,8 +401,6 @@ static void test_kernel_loglevel(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct lb_options o;
-
 		options_defaults(&o);
 		options_parse(&o, cases[i].line);
 		CHECK_INT(o.kernel_loglevel, cases[i].kernel);
