@@ -99,7 +99,7 @@ def test_failing_disks_at_boot_prompt_comes_console_quiet(vm_factory, tmp_path):
     vm.start()
     vm.expect("Welcome to Lifeboat!", 180)
     vm.expect(re.escape(BOOT_PROMPT), 60)
-    boot_text = open(vm.log_path, encoding="utf-8", errors="replace").read()
+    boot_text = open(vm.log_path, encoding="utf-8", errors="replace", newline="").read().replace("\r", "")
     vm.set_prompt()
     # The firmware (SeaBIOS) reads each disk's first sector before the kernel
     # starts and waits its 30 s too; from the kernel's start, by the guest's
