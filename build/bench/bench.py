@@ -12,7 +12,9 @@ Environment: BENCH_RUNS (default 5), BENCH_MEMORY=0 skips the memory search,
 BENCH_PEERS=0 boots only Lifeboat and the floor (not Debian's peers),
 BENCH_SSH=0 skips the SSH login timing, BENCH_APT=0 skips the apt timing (issue
 17: `apt update` + `apt install -y nmon` from the boot tests' local Debian
-mirror, tests/boot/fx_aptmirror.py; BENCH_APT=N: N runs, default 1), BENCH_OUT (default out/bench) is where
+mirror, tests/boot/fx_aptmirror.py; BENCH_APT=N: N runs, default 1), BENCH_E2FSCK=0 skips
+the e2fsck CPU time against Debian's (build/bench/e2fsck_bench.py; BENCH_E2FSCK_SHAPE for a
+smaller image), BENCH_OUT (default out/bench) is where
 results.md, boot.svg and bench.log go. `make check` runs it as a smoke test:
 one round, no memory search, no peers, into _build/bench-smoke.
 """
@@ -29,7 +31,9 @@ import pexpect
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "build"))
+sys.path.insert(0, os.path.join(TOP, "build", "bench"))
 import qemu_args  # noqa: E402  (build/qemu_args.py: shared with make run and the boot tests)
+import e2fsck_bench  # noqa: E402  (build/bench/e2fsck_bench.py: issue 21's e2fsck rows)
 
 OUT = os.environ.get("BENCH_OUT") or os.path.join(TOP, "out", "bench")
 WORK = os.path.join(TOP, "_build", "bench")
@@ -303,7 +307,7 @@ def apt_medians(apt):
     return {k: statistics.median(t[k] for t in good) for k in good[0]} if good else {}
 
 
-def summary(times, med, mem, timelines, ssh, iso, apt_med=None):
+def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None):
     """OUT/summary.md: the figures README's measured section shows
     (build/measured.py puts it there)."""
     lb = med.get("lifeboat (kernel)")
@@ -343,6 +347,8 @@ def summary(times, med, mem, timelines, ssh, iso, apt_med=None):
     if apt_med:
         md.append("| `apt update` + `apt install -y nmon` from a local mirror (-m 1024) | %.1f s (%.1f + %.1f) |" % (
             apt_med["total"], apt_med["apt update"], apt_med["apt install -y nmon"]))
+    if e2 is not None:
+        md += e2fsck_bench.rows(e2)
     open(os.path.join(OUT, "summary.md"), "w").write("\n".join(md) + "\n")
 
 
@@ -379,6 +385,8 @@ def main():
         apt.append(apt_timing())
         log("apt run %d: %s (%s)" % (r + 1, ", ".join("%s %s" % (k, "%.1f s" % v if v else "FAILED")
                                                       for k, v in apt[-1][0].items()) or "FAILED", apt[-1][1]))
+
+    e2 = e2fsck_bench.run(log, RUNS) if os.environ.get("BENCH_E2FSCK", "1") != "0" else None
 
     mem = {}
     if os.environ.get("BENCH_MEMORY", "1") != "0":
@@ -462,6 +470,16 @@ def main():
             md.append("| `%s` | %s | %s |" % (name, "%.1f" % v if v else "failed", "; ".join(
                 "%.1f" % t[name] if t.get(name) else "failed: " + note for t, note in apt)))
         md += ["", "Peers: " + APT_PEERS]
+    if e2 is not None:
+        md += ["", "## e2fsck against Debian's (issue 21)", "",
+               "`e2fsck -fn` on the host, the same image: %s; CPU time (user + system), %d alternated "
+               "runs after one to fill the page cache." % (e2["shape"] if e2 else "-", RUNS), "",
+               "| e2fsck | median CPU (s) | runs (s) |", "|---|---|---|"]
+        for n in ("lifeboat", "debian"):
+            v = e2[n] if e2 else []
+            md.append("| %s | %s | %s |" % (n, "%.3f" % statistics.median(v) if v else "-",
+                                            ", ".join("%.3f" % x for x in v)))
+        md += e2fsck_bench.rows(e2)
     if mem:
         md += ["", "## Memory floor (smallest -m in 8 MiB steps)", "", "| system | MiB |", "|---|---|"]
         for n, v in mem.items():
@@ -473,7 +491,7 @@ def main():
     else:
         md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
-    summary(times, med, mem, timelines, ssh, iso, apt_med)
+    summary(times, med, mem, timelines, ssh, iso, apt_med, e2)
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
     if never:

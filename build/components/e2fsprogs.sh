@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # pin: e2fsprogs
+# needs: mimalloc
 # Static musl e2fsprogs (BUILD-NOTES section 4).
 #   build/components/e2fsprogs.sh SRC BUILD STAGE
 # Installs STAGE/sbin/e2fsprogs, one static binary (lib.sh's multicall_link)
@@ -23,8 +24,8 @@ done
 comp_make V=1 libs
 comp_make V=1 progs
 
-msg "linking the multi-call binary"
-multicall_link "$BUILD/e2fsprogs" "$BUILD/build.log" \
+msg "linking the multi-call binary (with mimalloc: mimalloc.sh says why)"
+MULTICALL_OBJS=$(needed mimalloc)/mimalloc.o multicall_link "$BUILD/e2fsprogs" "$BUILD/build.log" \
 	"$b/e2fsck:e2fsck:fsck.ext2:fsck.ext3:fsck.ext4" \
 	"$b/misc:mke2fs:mkfs.ext2:mkfs.ext3:mkfs.ext4" \
 	"$b/misc:tune2fs:e2label" \

@@ -208,7 +208,8 @@ link_line() {
 # a shared library calls back (xfsprogs' libxlog: xlog_recover_do_trans); the
 # first program defining one keeps it global, in the others it is local.
 # MULTICALL_CC (default CC) compiles multicall.c and links: "$CXX_GLIBC" for
-# C++ programs (gdisk.sh).
+# C++ programs (gdisk.sh). MULTICALL_OBJS: objects linked once for all the
+# programs, before the libraries (mimalloc.o, which replaces musl's malloc).
 multicall_link() {
 	local out=$1 log=$2 name mc spec dir prog id tok line globals want cc=${MULTICALL_CC:-$CC}
 	local -a rest toks objs keep libs=() ldirs=() progobjs=()
@@ -269,7 +270,8 @@ multicall_link() {
 	# shellcheck disable=SC2086 # CC and CFLAGS_COMMON are lists of words
 	$cc $CFLAGS_COMMON -x c -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DMULTICALL_NAME="\"$name\"" -I"$mc" \
 		-c "$COMP_DIR/multicall.c" -o "$mc/multicall.o"
-	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" "${ldirs[@]}" \
+	# shellcheck disable=SC2086 # MULTICALL_OBJS is a list of paths
+	$cc -static -o "$out" "$mc/multicall.o" "${progobjs[@]}" ${MULTICALL_OBJS:-} "${ldirs[@]}" \
 		-Wl,--start-group "${libs[@]}" -Wl,--end-group >"$mc/link.log" 2>&1 ||
 		{ cat "$mc/link.log" >&2; die "linking $out failed"; }
 	if [ ${#libs[@]} -gt 0 ]; then
