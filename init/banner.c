@@ -10,6 +10,8 @@ void banner_print(FILE *out, const char *root, const struct boot_state *st,
 	banner_disks(out, root, st, boot_table);
 	if (st->network[0])
 		(void)fprintf(out, "\n%s\n", st->network);
+	if (st->jobs[0])
+		(void)fprintf(out, "\n%s\n", st->jobs);
 	(void)fprintf(out, "\nType 'lifeboat' for the rescue guide; "
 			   "'poweroff' when done.\n\n");
 }
