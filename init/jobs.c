@@ -97,7 +97,7 @@ int jobs_plan(const struct lb_options *o, const char *fwcfg_file,
 	for (int i = 0; i < nrows && n < max; i++) {
 		const struct disk_row *r = &rows[i];
 
-		if (r->stack < 0 && !strcasecmp(r->fs.label, JOBS_LABEL) &&
+		if (!r->stack && !strcasecmp(r->fs.label, JOBS_LABEL) &&
 		    job_fs(r->fs.type)) {
 			job_set(&jobs[n++], JOB_DISK, r->dev, r->fs.type);
 			break;

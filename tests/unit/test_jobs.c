@@ -76,12 +76,12 @@ static void test_plan(void)
 	const char *root = fakeroot_new(buf, sizeof(buf));
 	struct job_result r;
 
-	row(&rows[0], "sda", "ext4", "LIFEBOAT", -1); /* the wrong type below */
+	row(&rows[0], "sda", "ext4", "LIFEBOAT", 0); /* the wrong type below */
 	strcpy(rows[0].fs.type, "xfs");
-	row(&rows[1], "sdb1", "vfat", "lifeboat", -1);
-	row(&rows[2], "sdc", "ext4", "LIFEBOAT", -1);
-	row(&rows[3], "dm-0", "ext4", "LIFEBOAT", 0);
-	row(&rows[4], "sdh", "iso9660", "LIFEBOAT_0123abcd", -1);
+	row(&rows[1], "sdb1", "vfat", "lifeboat", 0);
+	row(&rows[2], "sdc", "ext4", "LIFEBOAT", 0);
+	row(&rows[3], "dm-0", "ext4", "LIFEBOAT", 1);
+	row(&rows[4], "sdh", "iso9660", "LIFEBOAT_0123abcd", 0);
 
 	parse("lifeboat.run=http://h/j lifeboat.run=\"echo hi\"");
 	CHECK_INT(jobs_plan(&o, "/fw", rows, 5, jobs, JOBS_MAX), 4);
