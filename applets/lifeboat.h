@@ -31,6 +31,13 @@ struct net_route {
 
 /* ROOT/sys/class/net/IFACE/NAME's first line into buf ("" when none). */
 void net_attr(const char *iface, const char *name, char *buf, size_t len);
+/*
+ * An address of iface from getifaddrs(): its text and prefix length, and
+ * AF_INET or AF_INET6; 0 when a is another interface's or another family.
+ */
+struct ifaddrs;
+int net_address(const struct ifaddrs *a, const char *iface, char *text,
+		size_t len, int *bits);
 /* The IPv4 routes of /proc/net/route; how many. */
 int net_routes(struct net_route *r, int max);
 /* The nameservers of /etc/resolv.conf; how many. */

@@ -32,41 +32,44 @@ void net_attr(const char *iface, const char *name, char *buf, size_t len)
 	(void)fclose(f); /* read only */
 }
 
+int net_address(const struct ifaddrs *a, const char *iface, char *text,
+		size_t len, int *bits)
+{
+	const void *addr, *mask = NULL;
+	int family, n;
+
+	if (!a->ifa_addr || strcmp(a->ifa_name, iface))
+		return 0;
+	family = a->ifa_addr->sa_family;
+	if (family == AF_INET) {
+		addr = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		if (a->ifa_netmask)
+			mask = &((struct sockaddr_in *)a->ifa_netmask)->sin_addr;
+		n = 4;
+	} else if (family == AF_INET6) {
+		addr = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+		if (a->ifa_netmask)
+			mask = &((struct sockaddr_in6 *)a->ifa_netmask)
+					->sin6_addr;
+		n = 16;
+	} else {
+		return 0;
+	}
+	*bits = 0;
+	for (int i = 0; mask && i < n; i++)
+		*bits += __builtin_popcount(((const unsigned char *)mask)[i]);
+	inet_ntop(family, addr, text, (socklen_t)len);
+	return family;
+}
+
 static void addresses(const struct ifaddrs *all, const char *iface)
 {
 	char text[INET6_ADDRSTRLEN];
-	int printed = 0;
+	int printed = 0, bits;
 
-	for (const struct ifaddrs *a = all; a; a = a->ifa_next) {
-		const void *addr;
-		int family, bits = 0;
-
-		if (!a->ifa_addr || strcmp(a->ifa_name, iface))
-			continue;
-		family = a->ifa_addr->sa_family;
-		if (family == AF_INET)
-			addr = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
-		else if (family == AF_INET6)
-			addr = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-		else
-			continue;
-		if (a->ifa_netmask) {
-			const unsigned char *m =
-				family == AF_INET ?
-					(const unsigned char *)&(
-						(struct sockaddr_in *)
-							a->ifa_netmask)
-						->sin_addr :
-					(const unsigned char *)&(
-						(struct sockaddr_in6 *)
-							a->ifa_netmask)
-						->sin6_addr;
-			for (int i = 0; i < (family == AF_INET ? 4 : 16); i++)
-				bits += __builtin_popcount(m[i]);
-		}
-		inet_ntop(family, addr, text, sizeof(text));
-		printf("%s %s/%d", printed++ ? "," : "", text, bits);
-	}
+	for (const struct ifaddrs *a = all; a; a = a->ifa_next)
+		if (net_address(a, iface, text, sizeof(text), &bits))
+			printf("%s %s/%d", printed++ ? "," : "", text, bits);
 	if (!printed)
 		printf(" no address");
 }

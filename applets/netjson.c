@@ -16,47 +16,21 @@
 
 #define NET_JSON_SCHEMA 1
 
-static int prefix_bits(const struct sockaddr *mask, int family)
-{
-	const unsigned char *m;
-	int bits = 0;
-
-	if (!mask)
-		return 0;
-	m = family == AF_INET ?
-		    (const unsigned char *)&((const struct sockaddr_in *)mask)
-			    ->sin_addr :
-		    (const unsigned char *)&((const struct sockaddr_in6 *)mask)
-			    ->sin6_addr;
-	for (int i = 0; i < (family == AF_INET ? 4 : 16); i++)
-		bits += __builtin_popcount(m[i]);
-	return bits;
-}
-
 static void addresses_json(struct json *j, const struct ifaddrs *all,
 			   const char *iface)
 {
 	char text[INET6_ADDRSTRLEN];
+	int family, bits;
 
 	json_open(j, '[');
 	for (const struct ifaddrs *a = all; a; a = a->ifa_next) {
-		const void *addr;
-		int family;
-
-		if (!a->ifa_addr || strcmp(a->ifa_name, iface))
+		family = net_address(a, iface, text, sizeof(text), &bits);
+		if (!family)
 			continue;
-		family = a->ifa_addr->sa_family;
-		if (family == AF_INET)
-			addr = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
-		else if (family == AF_INET6)
-			addr = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-		else
-			continue;
-		inet_ntop(family, addr, text, sizeof(text));
 		json_open(j, '{');
 		json_kv_text(j, "family", family == AF_INET ? "inet" : "inet6");
 		json_kv_text(j, "address", text);
-		json_kv_int(j, "prefix", prefix_bits(a->ifa_netmask, family));
+		json_kv_int(j, "prefix", bits);
 		json_close(j, '}');
 	}
 	json_close(j, ']');

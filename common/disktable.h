@@ -83,6 +83,13 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n);
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 
 /*
+ * Scan, probe (bounded, in parallel) and mark the medium: the rows of
+ * `lifeboat disks` (static storage, the next call's too); how many.
+ */
+int disktable_rows(const char *root, const char *medium_id,
+		   struct disk_row **rows);
+
+/*
  * Scan, probe (bounded, in parallel), mark the medium and print: the table
  * of `lifeboat disks` and of a shell's banner after the first.
  */

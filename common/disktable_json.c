@@ -28,8 +28,7 @@ static const char *row_type(const struct disk_row *r)
 }
 
 /* The table's name of the device whose node is dev; dev when no row has it. */
-static const char *row_name(const struct disk_row *rows, int n,
-			    const char *dev)
+static const char *row_name(const struct disk_row *rows, int n, const char *dev)
 {
 	for (int i = 0; i < n; i++)
 		if (!strcmp(rows[i].dev, dev))
@@ -46,8 +45,8 @@ static void sysfs_links(struct json *j, const char *root,
 	char path[PATH_MAX];
 	int k;
 
-	if (!path_fmt(path, sizeof(path), "%s/sys/class/block/%s/%s", root,
-		      dev, which))
+	if (!path_fmt(path, sizeof(path), "%s/sys/class/block/%s/%s", root, dev,
+		      which))
 		return;
 	k = scandir(path, &names, NULL, alphasort);
 	for (int i = 0; i < k; i++) {
@@ -159,13 +158,8 @@ void disktable_json(FILE *out, const char *root, const struct disk_row *rows,
 
 void disktable_print_json(FILE *out, const char *root, const char *medium_id)
 {
-	static struct disk disks[MAX_DISKS];
-	static struct disk_row rows[DISKTABLE_ROWS_MAX];
-	int n = disks_scan(root, disks, MAX_DISKS);
-	int r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
+	struct disk_row *rows;
+	int r = disktable_rows(root, medium_id, &rows);
 
-	/* probed as for the table: a disk that does not answer says "?" */
-	disktable_fill(root, rows, r, 1);
-	disktable_mark_medium(disks, n, rows, r, medium_id);
 	disktable_json(out, root, rows, r);
 }

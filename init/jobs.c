@@ -172,10 +172,11 @@ void jobs_banner(char *buf, size_t size, const struct lb_options *o,
 		if (len >= sizeof(from))
 			break;
 	}
+	/* two lines within 80 columns */
 	cut_fmt(buf, size,
-		"Jobs: %d at boot (%s), running now: output here and in "
-		"%s/N.log;\nthen %s. The prompt is yours meanwhile.",
-		n, from, JOBS_DIR, then_word(o));
+		"Jobs: %d at boot (%s); then %s.\nRunning now: output here "
+		"and in %s/N.log; the prompt is yours.",
+		n, from, then_word(o), JOBS_DIR);
 }
 
 int jobs_parse_result(const char *text, struct job_result *r)

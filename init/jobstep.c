@@ -27,8 +27,7 @@ int step_jobs(struct lb_context *ctx)
 	if (fwcfg_has(ctx->root, FWCFG_RUN) &&
 	    fwcfg_path(fwcfg, sizeof(fwcfg), "", FWCFG_RUN))
 		fw = fwcfg;
-	n = jobs_plan(&ctx->opts, fw, st->rows, st->row_count, jobs,
-		      JOBS_MAX);
+	n = jobs_plan(&ctx->opts, fw, st->rows, st->row_count, jobs, JOBS_MAX);
 	if (n == 0)
 		return 0;
 	if (!path_join(path, sizeof(path), ctx->root, JOBS_DIR) ||

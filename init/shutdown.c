@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,9 @@
 #define LB_LOOP_CLR_FD 0x4C01
 #define KILL_WAIT_MS 1000
 #define DRAIN_WAIT_MS 500
+/* syslog(2)'s actions, which musl's <sys/klog.h> does not name */
+#define SYSLOG_ACTION_CONSOLE_OFF 6
+#define SYSLOG_ACTION_CONSOLE_ON 7
 
 const char *shutdown_name(enum shutdown_kind kind)
 {
@@ -268,6 +272,9 @@ void shutdown_system(enum shutdown_kind kind,
 	 */
 	pid = fork();
 	if (pid == 0) {
+		/* the job's line stays the last: no "reboot: Power down" after */
+		if (job)
+			klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
 		if (job && kind == SHUTDOWN_POWEROFF)
 			debug_exit(job);
 		reboot(cmd[kind]);
@@ -280,6 +287,8 @@ void shutdown_system(enum shutdown_kind kind,
 			;
 		errno = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	}
+	if (job)
+		klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
 	lb_error("the kernel did not %s: %s; consoles restarted",
 		 shutdown_name(kind), errno ? strerror(errno) : "no reason");
 }

@@ -36,13 +36,15 @@ static void test_writer(void)
 	json_close(&j, ']');
 	json_kv_words(&j, "w", " read-only  lifeboat-medium ");
 	/* valid UTF-8 passes; a stray byte, an overlong form, a surrogate not */
-	json_kv_text(&j, "u", "\xc3\xa9\xe2\x82\xac|\xff|\xc0\xaf|\xed\xa0\x80");
+	json_kv_text(&j, "u",
+		     "\xc3\xa9\xe2\x82\xac|\xff|\xc0\xaf|\xed\xa0\x80");
 	json_close(&j, '}');
-	fclose(f);
-	CHECK_STR(text, "{\"a\":\"q\\\"b\\\\s\\n\\t\\u0001\\u007f\",\"empty\":"
-			"null,\"n\":-5,\"list\":[true,null,{}],\"w\":[\"read-"
-			"only\",\"lifeboat-medium\"],\"u\":\"\xc3\xa9\xe2\x82"
-			"\xac|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\"}\n");
+	CHECK_INT(fclose(f), 0);
+	CHECK_STR(text,
+		  "{\"a\":\"q\\\"b\\\\s\\n\\t\\u0001\\u007f\",\"empty\":"
+		  "null,\"n\":-5,\"list\":[true,null,{}],\"w\":[\"read-"
+		  "only\",\"lifeboat-medium\"],\"u\":\"\xc3\xa9\xe2\x82"
+		  "\xac|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\"}\n");
 }
 
 static void test_disks(void)
@@ -81,24 +83,25 @@ static void test_disks(void)
 		       "/dev/dm-0 /y xfs ro 0 0\n");
 	f = mem();
 	disktable_json(f, root, rows, 3);
-	fclose(f);
-	CHECK_STR(text,
-		  "{\"schema\":1,\"disks\":["
-		  "{\"name\":\"sda\",\"dev\":\"/dev/sda\",\"type\":\"disk\","
-		  "\"slot\":0,\"size\":1048576,\"serial\":\"S0\",\"fs\":null,"
-		  "\"label\":null,\"uuid\":null,\"mounts\":[],\"parents\":[],"
-		  "\"children\":[\"sda1\"],\"flags\":[\"read-only\"],"
-		  "\"note\":null,\"state\":null,\"os\":null},"
-		  "{\"name\":\"sda1\",\"dev\":\"/dev/sda1\",\"type\":\"part\","
-		  "\"slot\":null,\"size\":0,\"serial\":null,\"fs\":"
-		  "\"LVM2_member\",\"label\":null,\"uuid\":null,\"mounts\":[],"
-		  "\"parents\":[\"sda\"],\"children\":[\"rl/root\"],\"flags\":"
-		  "[],\"note\":null,\"state\":null,\"os\":null},"
-		  "{\"name\":\"rl/root\",\"dev\":\"/dev/dm-0\",\"type\":\"lvm\","
-		  "\"slot\":null,\"size\":0,\"serial\":null,\"fs\":\"xfs\","
-		  "\"label\":null,\"uuid\":\"0123-4567\",\"mounts\":[\"/media/"
-		  "a b\",\"/y\"],\"parents\":[\"sda1\"],\"children\":[],"
-		  "\"flags\":[],\"note\":null,\"state\":null,\"os\":null}]}\n");
+	CHECK_INT(fclose(f), 0);
+	CHECK_STR(
+		text,
+		"{\"schema\":1,\"disks\":["
+		"{\"name\":\"sda\",\"dev\":\"/dev/sda\",\"type\":\"disk\","
+		"\"slot\":0,\"size\":1048576,\"serial\":\"S0\",\"fs\":null,"
+		"\"label\":null,\"uuid\":null,\"mounts\":[],\"parents\":[],"
+		"\"children\":[\"sda1\"],\"flags\":[\"read-only\"],"
+		"\"note\":null,\"state\":null,\"os\":null},"
+		"{\"name\":\"sda1\",\"dev\":\"/dev/sda1\",\"type\":\"part\","
+		"\"slot\":null,\"size\":0,\"serial\":null,\"fs\":"
+		"\"LVM2_member\",\"label\":null,\"uuid\":null,\"mounts\":[],"
+		"\"parents\":[\"sda\"],\"children\":[\"rl/root\"],\"flags\":"
+		"[],\"note\":null,\"state\":null,\"os\":null},"
+		"{\"name\":\"rl/root\",\"dev\":\"/dev/dm-0\",\"type\":\"lvm\","
+		"\"slot\":null,\"size\":0,\"serial\":null,\"fs\":\"xfs\","
+		"\"label\":null,\"uuid\":\"0123-4567\",\"mounts\":[\"/media/"
+		"a b\",\"/y\"],\"parents\":[\"sda1\"],\"children\":[],"
+		"\"flags\":[],\"note\":null,\"state\":null,\"os\":null}]}\n");
 	fakeroot_free(root);
 }
 
