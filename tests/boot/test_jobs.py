@@ -72,11 +72,18 @@ def test_fwcfg_job_status_is_qemus(vm_factory, tmp_path):
                 'echo "job-says: job $LIFEBOAT_JOB as $(id -u) in $PWD, $(command -v lifeboat)"\n'
                 "grep LB_SSH_KEY_2= /run/lifeboat/options | sed 's/^/job-key: /'\n"
                 "grep -c job-says /run/lifeboat/jobs/1.log | sed 's/^/job-logged: /'\n"
+                # ssh-boot sets the password beside the job
+                "i=0; until grep -q '^root:[$]6[$]' /etc/shadow || [ $i = 100 ]; do sleep 0.1; i=$((i+1)); done\n"
+                "echo \"job-shadow: $(grep '^root:' /etc/shadow | cut -d: -f2)\"\n"
                 "exit 3\n")
     keys = write(str(tmp_path / "keys"), "ssh-ed25519 AAAAC3Nza-test one@host\n"
                  "ssh-ed25519 AAAAC3Nza-test two@host\n", 0o644)
+    digest = subprocess.run(["openssl", "passwd", "-6", "-salt", "lbjobs", "s3cret"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    hashed = write(str(tmp_path / "hash"), digest + "\n", 0o600)
     vm = vm_factory(boot="kernel", nic=None, append="lifeboat.then=poweroff",
-                    extra=fw_cfg("run", job) + fw_cfg("ssh_key", keys) + DEBUG_EXIT).start()
+                    extra=fw_cfg("run", job) + fw_cfg("ssh_key", keys) + fw_cfg("passwd_hash", hashed)
+                    + DEBUG_EXIT).start()
     vm.expect("Welcome to Lifeboat!", 120)
     # 2 * 3 + 1: isa-debug-exit's (value << 1) | 1
     assert vm.wait_exit(120) == 7
@@ -85,6 +92,9 @@ def test_fwcfg_job_status_is_qemus(vm_factory, tmp_path):
     assert "job-says: job 1 as 0 in /root, /usr/bin/lifeboat" in out
     assert "job-key: LB_SSH_KEY_2='ssh-ed25519 AAAAC3Nza-test two@host'" in out
     assert "job-logged: 1" in out
+    assert "job-shadow: " + digest in out
+    # the secrets came through fw_cfg: none is on the boot line or the console
+    assert "lbjobs" not in out.replace("job-shadow: " + digest, "")
     assert re.search(r"lifeboat: job 1 exited 3\n.*lifeboat: power off\n+lifeboat: job 1 exited 3\n*$",
                      out, re.S), out[-600:]
     assert last_line(vm) == "lifeboat: job 1 exited 3"
@@ -139,10 +149,11 @@ def test_failed_jobs_say_why_and_leave_the_prompt(vm_factory, tmp_path):
         "lifeboat-run": "#!/bin/sh\necho should-not-run\n"}, mode=0o644)
     url = "http://10.0.2.2:%d/job.sh" % free_port()  # nothing listens there
     vm = vm_factory(boot="kernel", disks=[Disk(img, 1)], extra=fw_cfg("run", not_script),
-                    append="lifeboat.then=bogus lifeboat.timeout=3 lifeboat.run=%s "
+                    append="lifeboat.then=bogus lifeboat.timeout=soon lifeboat.timeout=3 lifeboat.run=%s "
                     'lifeboat.run="echo failing; exit 2" lifeboat.run="sleep 1000"' % url).start()
     vm.expect(r"init: warning: boot option lifeboat.then=bogus is not valid, "
               r"expected poweroff, reboot or shell; ignored", 120)
+    vm.expect(r"init: warning: boot option lifeboat.timeout=soon is not valid", 10)
     vm.expect("Welcome to Lifeboat!", 120)
     vm.wait_boot_prompt()
     started = time.monotonic()
