@@ -23,6 +23,11 @@
 #define JOBS_RUNNER "/usr/libexec/lifeboat/jobs"
 /* the filesystem label of the disk or partition holding a job */
 #define JOBS_LABEL "LIFEBOAT"
+/*
+ * A disk whose iso9660 label starts so is Lifeboat's ISO (the medium, or a
+ * copy): its EFI partition is labelled LIFEBOAT too and is no job's disk.
+ */
+#define JOBS_ISO_LABEL "LIFEBOAT_"
 /* what fw_cfg names a job: -fw_cfg name=opt/lifeboat/run,file=job.sh */
 #define FWCFG_RUN "opt/lifeboat/run"
 /* fw_cfg, the disk, and every lifeboat.run= */
@@ -63,7 +68,7 @@ long jobs_timeout_seconds(const char *v);
 /*
  * The jobs of this boot, in their order: fw_cfg's (when fwcfg_file is not
  * NULL), the first disk or partition labelled LIFEBOAT of the rows (vfat,
- * ext2/3/4), then each lifeboat.run= (a URL when it starts with http:// or
+ * ext2/3/4; not on a Lifeboat ISO), then each lifeboat.run= (a URL when it starts with http:// or
  * https://, else a command). Returns how many.
  */
 int jobs_plan(const struct lb_options *o, const char *fwcfg_file,

@@ -258,4 +258,7 @@ def test_make_run_runs_a_job_and_exits_with_its_status(tmp_path):
     assert "fsck-all: e2fsck -f -y /dev/sda" in out
     assert "fsck-all: 1 filesystem(s) checked, status 1" in out
     assert out.rstrip().endswith("run: lifeboat: job 1 exited 1"), out[-500:]
+    # the ISO's own EFI image is labelled LIFEBOAT too, and is no job's disk
+    assert "Jobs: 1 at boot (fw_cfg); then poweroff." in out
+    assert "lifeboat-run" not in out
     assert subprocess.run(["e2fsck", "-fn", sda], capture_output=True).returncode == 0

@@ -70,7 +70,7 @@ static void row(struct disk_row *r, const char *dev, const char *type,
 
 static void test_plan(void)
 {
-	static struct disk_row rows[5];
+	static struct disk_row rows[6];
 	static struct job jobs[JOBS_MAX];
 	char buf[PATH_MAX], text[256];
 	const char *root = fakeroot_new(buf, sizeof(buf));
@@ -78,10 +78,14 @@ static void test_plan(void)
 
 	row(&rows[0], "sda", "ext4", "LIFEBOAT", 0); /* the wrong type below */
 	strcpy(rows[0].fs.type, "xfs");
+	row(&rows[5], "sdh2", "vfat", "LIFEBOAT", 0); /* the ISO's EFI image */
+	rows[5].is_part = 1;
 	row(&rows[1], "sdb1", "vfat", "lifeboat", 0);
 	row(&rows[2], "sdc", "ext4", "LIFEBOAT", 0);
 	row(&rows[3], "dm-0", "ext4", "LIFEBOAT", 1);
 	row(&rows[4], "sdh", "iso9660", "LIFEBOAT_0123abcd", 0);
+	for (int i = 0; i < 6; i++)
+		rows[i].disk = i == 5 ? 4 : i;
 
 	parse("lifeboat.run=http://h/j lifeboat.run=\"echo hi\"");
 	CHECK_INT(jobs_plan(&o, "/fw", rows, 5, jobs, JOBS_MAX), 4);
@@ -97,7 +101,7 @@ static void test_plan(void)
 
 	/* no job: no file, nothing planned (nothing is mounted or written) */
 	parse("");
-	CHECK_INT(jobs_plan(&o, NULL, rows + 3, 2, jobs, JOBS_MAX), 0);
+	CHECK_INT(jobs_plan(&o, NULL, rows + 3, 3, jobs, JOBS_MAX), 0);
 
 	parse("lifeboat.run=\"echo hi\" lifeboat.then=poweroff "
 	      "lifeboat.timeout=1m");
