@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 
-from lifeboat_vm import BOOT_PROMPT, TOP, Disk, free_port, make_disk, sha256, timeout
+from lifeboat_vm import TOP, Disk, free_port, make_disk, sha256, timeout
 
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0x501,iosize=2"]
 
