@@ -262,3 +262,26 @@ def test_make_run_runs_a_job_and_exits_with_its_status(tmp_path):
     assert "Jobs: 1 at boot (fw_cfg); then poweroff." in out
     assert "lifeboat-run" not in out
     assert subprocess.run(["e2fsck", "-fn", sda], capture_output=True).returncode == 0
+
+
+def test_example_resets_the_installed_root_password(vm_factory, tmp_path):
+    """README's third example job on a real Debian root disk (mkrootdisk.sh, as test_guide's)."""
+    if os.geteuid() != 0:
+        raise RuntimeError("mkrootdisk.sh needs root (debootstrap, mkfs.ext4 -d)")
+    subprocess.run([os.path.join(TOP, "tests", "boot", "mkrootdisk.sh"), str(tmp_path)], check=True)
+    root = str(tmp_path / "root.img")
+    digest = subprocess.run(["openssl", "passwd", "-6", "-salt", "lbreset", "n3w"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    hashed = write(str(tmp_path / "hash"), digest + "\n", 0o600)
+    vm = vm_factory(boot="kernel", nic=None, append="lifeboat.then=poweroff", mem=1024,
+                    disks=[Disk(root, 0), Disk(str(tmp_path / "extra.img"), 1),
+                           Disk(str(tmp_path / "data.img"), 2)],
+                    extra=fw_cfg("run", os.path.join(TOP, "tests", "examples", "reset-root-password.sh"))
+                    + fw_cfg("new_root_hash", hashed) + DEBUG_EXIT).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    assert vm.wait_exit(300) == 1, console(vm)[-2000:]
+    assert last_line(vm) == "lifeboat: job 1 exited 0"
+    shadow = subprocess.run(["debugfs", "-R", "cat /etc/shadow", root], check=True,
+                            capture_output=True, text=True).stdout
+    assert "root:%s:" % digest in shadow, shadow
+    assert subprocess.run(["e2fsck", "-fn", root], capture_output=True).returncode == 0
