@@ -4,8 +4,8 @@
 # fw_cfg, never on the boot line:
 #   -fw_cfg name=opt/lifeboat/run,file=copy-disk-ssh.sh
 #   -fw_cfg name=opt/lifeboat/copy_target,string=backup@192.0.2.10
-#   -fw_cfg name=opt/lifeboat/copy_key,file=id_ed25519   (dropbear's dbclient
-#       reads OpenSSH ed25519/ecdsa/rsa keys; dropbearconvert the others)
+#   -fw_cfg name=opt/lifeboat/copy_key,file=id_dropbear  (a key for dropbear's
+#       dbclient: `dropbearconvert openssh dropbear id_ed25519 id_dropbear`)
 # DISK: /dev/sda unless opt/lifeboat/copy_disk says otherwise.
 cfg=/sys/firmware/qemu_fw_cfg/by_name/opt/lifeboat
 TARGET=$(cat "$cfg/copy_target/raw" 2>/dev/null) || { echo "copy-disk-ssh: no copy_target" >&2; exit 1; }
