@@ -182,6 +182,10 @@ def test_failed_jobs_say_why_and_leave_the_prompt(vm_factory, tmp_path):
     assert vm.run("pgrep -f 'sleep 1000'")[1] == 1, "the timed-out job still runs"
     assert vm.run("pgrep -x sleep")[1] == 1, "the timeout's own timer still runs"
     assert vm.run("grep -q LIFEBOAT /proc/mounts")[1] == 1, "the job's disk is still mounted"
+    # a new shell's banner says how the jobs ended
+    vm.child.sendline("exit")
+    vm.expect(r"Jobs: done; the result: job 1 exited 126 \(output in /run/lifeboat/jobs/N.log\)", 60)
+    vm.wait_boot_prompt()
     assert vm.poweroff() == 0
 
 
