@@ -4,6 +4,7 @@
  * failed), 100 (usage) or 111 (system error).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,12 +15,15 @@
 
 static const char *root = "";
 
-static int cmd_disks(void)
+static int cmd_disks(bool json)
 {
 	char id[MEDIUM_ID_SIZE];
 
 	disks_read_medium_id(root, id, sizeof(id));
-	disktable_print(stdout, root, id);
+	if (json)
+		disktable_print_json(stdout, root, id);
+	else
+		disktable_print(stdout, root, id);
 	return 0;
 }
 
@@ -29,7 +33,7 @@ static int usage(FILE *out)
 		out,
 		"usage: lifeboat [COMMAND]\n"
 		"  lifeboat                      getting started\n"
-		"  lifeboat disks                the disk table\n"
+		"  lifeboat disks [--json]       the disk table\n"
 		"  lifeboat mount DISK [--rw]    mount on /media/DISK, "
 		"read-only unless --rw\n"
 		"  lifeboat umount DISK          unmount it\n"
@@ -40,7 +44,7 @@ static int usage(FILE *out)
 		"  lifeboat chroot [--root N]    find the installed system "
 		"(LVM, md, btrfs),\n"
 		"                                ask which when several\n"
-		"  lifeboat net                  interfaces, addresses, "
+		"  lifeboat net [--json]         interfaces, addresses, "
 		"routes, DNS\n"
 		"DISK: sda, /dev/sda, sdc1, /dev/md0, /dev/rl/root, "
 		"/dev/mapper/rl-root\n");
@@ -75,7 +79,7 @@ static int cmd_guide(void)
 	       "chroot /media/sda /bin/bash; so do mkfs.ext4, mkfs.vfat, "
 	       "mkswap, resize2fs, dd.\n"
 	       "lifeboat --help lists the commands.\n\n");
-	return cmd_disks();
+	return cmd_disks(false);
 }
 
 static int run(int argc, char **argv)
@@ -83,7 +87,10 @@ static int run(int argc, char **argv)
 	if (argc < 2)
 		return cmd_guide();
 	if (!strcmp(argv[1], "disks") && argc == 2)
-		return cmd_disks();
+		return cmd_disks(false);
+	if (!strcmp(argv[1], "disks") && argc == 3 &&
+	    !strcmp(argv[2], "--json"))
+		return cmd_disks(true);
 	if (!strcmp(argv[1], "mount"))
 		return cmd_mount(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "umount"))

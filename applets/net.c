@@ -15,7 +15,7 @@
 #include "lifeboat.h"
 #include "util.h"
 
-static void attr(const char *iface, const char *name, char *buf, size_t len)
+void net_attr(const char *iface, const char *name, char *buf, size_t len)
 {
 	char path[128];
 	FILE *f;
@@ -32,91 +32,120 @@ static void attr(const char *iface, const char *name, char *buf, size_t len)
 	(void)fclose(f); /* read only */
 }
 
+int net_address(const struct ifaddrs *a, const char *iface, char *text,
+		size_t len, int *bits)
+{
+	const void *addr, *mask = NULL;
+	int family, n;
+
+	if (!a->ifa_addr || strcmp(a->ifa_name, iface))
+		return 0;
+	family = a->ifa_addr->sa_family;
+	if (family == AF_INET) {
+		addr = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		if (a->ifa_netmask)
+			mask = &((struct sockaddr_in *)a->ifa_netmask)->sin_addr;
+		n = 4;
+	} else if (family == AF_INET6) {
+		addr = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+		if (a->ifa_netmask)
+			mask = &((struct sockaddr_in6 *)a->ifa_netmask)
+					->sin6_addr;
+		n = 16;
+	} else {
+		return 0;
+	}
+	*bits = 0;
+	for (int i = 0; mask && i < n; i++)
+		*bits += __builtin_popcount(((const unsigned char *)mask)[i]);
+	inet_ntop(family, addr, text, (socklen_t)len);
+	return family;
+}
+
 static void addresses(const struct ifaddrs *all, const char *iface)
 {
 	char text[INET6_ADDRSTRLEN];
-	int printed = 0;
+	int printed = 0, bits;
 
-	for (const struct ifaddrs *a = all; a; a = a->ifa_next) {
-		const void *addr;
-		int family, bits = 0;
-
-		if (!a->ifa_addr || strcmp(a->ifa_name, iface))
-			continue;
-		family = a->ifa_addr->sa_family;
-		if (family == AF_INET)
-			addr = &((struct sockaddr_in *)a->ifa_addr)->sin_addr;
-		else if (family == AF_INET6)
-			addr = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-		else
-			continue;
-		if (a->ifa_netmask) {
-			const unsigned char *m =
-				family == AF_INET ?
-					(const unsigned char *)&(
-						(struct sockaddr_in *)
-							a->ifa_netmask)
-						->sin_addr :
-					(const unsigned char *)&(
-						(struct sockaddr_in6 *)
-							a->ifa_netmask)
-						->sin6_addr;
-			for (int i = 0; i < (family == AF_INET ? 4 : 16); i++)
-				bits += __builtin_popcount(m[i]);
-		}
-		inet_ntop(family, addr, text, sizeof(text));
-		printf("%s %s/%d", printed++ ? "," : "", text, bits);
-	}
+	for (const struct ifaddrs *a = all; a; a = a->ifa_next)
+		if (net_address(a, iface, text, sizeof(text), &bits))
+			printf("%s %s/%d", printed++ ? "," : "", text, bits);
 	if (!printed)
 		printf(" no address");
 }
 
-static void routes(void)
+int net_routes(struct net_route *r, int max)
 {
-	char line[256], iface[32];
+	char line[256];
 	unsigned long dest, gw, mask;
 	unsigned flags;
+	int n = 0;
 	FILE *f = fopen("/proc/net/route", "re");
 
 	if (!f)
-		return;
-	/* read only: closing cannot lose anything */
-	if (!fgets(line, sizeof(line), f)) { /* the header */
+		return 0;
+	/* read only: closing cannot lose anything; the first line is the header */
+	if (!fgets(line, sizeof(line), f)) {
 		(void)fclose(f);
-		return;
+		return 0;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		struct in_addr d, g;
-		char ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
-
-		if (sscanf(line, "%31s %lx %lx %x %*s %*s %*s %lx", iface,
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %lx %lx %x %*s %*s %*s %lx", r[n].dev,
 			   &dest, &gw, &flags, &mask) != 5)
 			continue;
-		d.s_addr = (in_addr_t)dest;
-		g.s_addr = (in_addr_t)gw;
-		inet_ntop(AF_INET, &d, ds, sizeof(ds));
-		inet_ntop(AF_INET, &g, gs, sizeof(gs));
-		if (!dest && !mask)
-			printf("  default via %s dev %s\n", gs, iface);
-		else
-			printf("  %s/%d dev %s%s%s\n", ds,
-			       __builtin_popcountl(mask), iface,
-			       gw ? " via " : "", gw ? gs : "");
+		r[n].dest.s_addr = (in_addr_t)dest;
+		r[n].gateway.s_addr = (in_addr_t)gw;
+		r[n].prefix = __builtin_popcountl(mask);
+		n++;
 	}
 	(void)fclose(f);
+	return n;
+}
+
+int net_dns(char servers[][64], int max)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/etc/resolv.conf", "re");
+
+	while (f && n < max && fgets(line, sizeof(line), f))
+		if (sscanf(line, "nameserver %63s", servers[n]) == 1)
+			n++;
+	if (f)
+		(void)fclose(f); /* read only */
+	return n;
+}
+
+static void routes(void)
+{
+	struct net_route r[NET_ROUTES_MAX];
+	int n = net_routes(r, NET_ROUTES_MAX);
+
+	for (int i = 0; i < n; i++) {
+		char ds[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &r[i].dest, ds, sizeof(ds));
+		inet_ntop(AF_INET, &r[i].gateway, gs, sizeof(gs));
+		if (!r[i].dest.s_addr && !r[i].prefix)
+			printf("  default via %s dev %s\n", gs, r[i].dev);
+		else
+			printf("  %s/%d dev %s%s%s\n", ds, r[i].prefix,
+			       r[i].dev, r[i].gateway.s_addr ? " via " : "",
+			       r[i].gateway.s_addr ? gs : "");
+	}
 }
 
 int cmd_net(int argc, char **argv)
 {
 	struct ifaddrs *all = NULL;
 	struct dirent **names;
-	char line[256];
-	int n, dns = 0, ethernet = 0;
-	FILE *f;
+	char servers[NET_DNS_MAX][64];
+	int n, dns, ethernet = 0;
 
-	(void)argv;
+	if (argc == 2 && !strcmp(argv[1], "--json"))
+		return cmd_net_json();
 	if (argc != 1) {
-		(void)fprintf(stderr, "usage: lifeboat net\n");
+		(void)fprintf(stderr, "usage: lifeboat net [--json]\n");
 		return EXIT_USAGE;
 	}
 	if (getifaddrs(&all) < 0) {
@@ -130,10 +159,10 @@ int cmd_net(int argc, char **argv)
 		char state[32], mac[32], type[8];
 
 		if (name[0] != '.') {
-			attr(name, "type", type, sizeof(type));
+			net_attr(name, "type", type, sizeof(type));
 			ethernet += !strcmp(type, "1"); /* ARPHRD_ETHER */
-			attr(name, "operstate", state, sizeof(state));
-			attr(name, "address", mac, sizeof(mac));
+			net_attr(name, "operstate", state, sizeof(state));
+			net_attr(name, "address", mac, sizeof(mac));
 			printf("  %-8s %-8s %-17s", name, state, mac);
 			addresses(all, name);
 			printf("\n");
@@ -148,17 +177,9 @@ int cmd_net(int argc, char **argv)
 	printf("Routes (IPv4):\n");
 	routes();
 	printf("DNS:\n");
-	f = fopen("/etc/resolv.conf", "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		char server[64];
-
-		if (sscanf(line, "nameserver %63s", server) == 1) {
-			printf("  %s\n", server);
-			dns++;
-		}
-	}
-	if (f)
-		(void)fclose(f); /* read only */
+	dns = net_dns(servers, NET_DNS_MAX);
+	for (int i = 0; i < dns; i++)
+		printf("  %s\n", servers[i]);
 	if (!dns)
 		printf("  none yet\n");
 	return 0;

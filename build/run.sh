@@ -3,6 +3,8 @@
 # mode attaches it: 7 blank demo disks as sda-sdg (virtio-scsi target ids 0-6),
 # the ISO itself as target 7 (sdh), one user-mode NIC. Quit: Ctrl-a x, or
 # `poweroff` at the prompt.
+# RUN=job.sh: run it as a job at boot (fw_cfg opt/lifeboat/run), power off
+# when it ends and exit with its status (README "Jobs at boot").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 iso=$top/out/lifeboat.iso
@@ -41,6 +43,25 @@ if [ -z "${LIFEBOAT_ACCEL:-}" ] && [ -w /dev/kvm ]; then
 	fi
 fi
 accel=${LIFEBOAT_ACCEL:-$accel}
+if [ -n "${RUN:-}" ]; then
+	[ -r "$RUN" ] || { echo "run: error: RUN=$RUN: no such file" >&2; exit 100; }
+	log=$top/_build/run-job.log
+	# the console also to a file, for the job's last line
+	args=("${args[@]/mon:stdio/chardev:con}" -chardev "stdio,id=con,mux=on,logfile=$log" -mon chardev=con
+		-fw_cfg "name=opt/lifeboat/run,file=$RUN" -fw_cfg name=opt/lifeboat/then,string=poweroff
+		-device isa-debug-exit,iobase=0x501,iosize=2)
+	echo "run: booting $iso with $accel to run $RUN; its output follows, then QEMU exits with its status"
+	rc=0
+	qemu-system-x86_64 -accel "$accel" "${args[@]}" || rc=$?
+	# isa-debug-exit: QEMU exits with 2 * value + 1; the line has the status itself
+	last=$(tr -d '\r' <"$log" | grep -a '^lifeboat: job [0-9]* exited [0-9]*$' | tail -n 1)
+	if [ $((rc % 2)) = 1 ] && [ -n "$last" ]; then
+		echo "run: $last"
+		exit "${last##* }"
+	fi
+	echo "run: error: QEMU exited $rc without a job's result (console: $log)" >&2
+	exit 111
+fi
 echo "run: booting $iso with $accel on ${MACHINE:-pc}; 7 demo disks (${DISK:-virtio-scsi}) in $disks," \
 	"NIC ${NIC:-virtio}. Quit: Ctrl-a x (or poweroff)."
 exec qemu-system-x86_64 -accel "$accel" "${args[@]}"

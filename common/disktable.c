@@ -481,16 +481,26 @@ void disktable_flags(const struct disk *disks, struct disk_row *rows, int r)
 				   sizeof(rows[i].flags));
 }
 
-void disktable_print(FILE *out, const char *root, const char *medium_id)
+int disktable_rows(const char *root, const char *medium_id,
+		   struct disk_row **rows)
 {
 	static struct disk disks[MAX_DISKS];
-	static struct disk_row rows[DISKTABLE_ROWS_MAX];
+	static struct disk_row all[DISKTABLE_ROWS_MAX];
 	int n = disks_scan(root, disks, MAX_DISKS);
-	int r = disktable_collect(root, disks, n, rows, DISKTABLE_ROWS_MAX);
+	int r = disktable_collect(root, disks, n, all, DISKTABLE_ROWS_MAX);
 
 	/* the same bounded probe as the first banner's: a hung disk shows ? */
-	disktable_fill(root, rows, r, 1);
-	disktable_mark_medium(disks, n, rows, r, medium_id);
+	disktable_fill(root, all, r, 1);
+	disktable_mark_medium(disks, n, all, r, medium_id);
+	*rows = all;
+	return r;
+}
+
+void disktable_print(FILE *out, const char *root, const char *medium_id)
+{
+	struct disk_row *rows;
+	int r = disktable_rows(root, medium_id, &rows);
+
 	disktable_format(out, rows, r);
 }
 

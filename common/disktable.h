@@ -85,6 +85,13 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n);
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs);
 
 /*
+ * Scan, probe (bounded, in parallel) and mark the medium: the rows of
+ * `lifeboat disks` (static storage, the next call's too); how many.
+ */
+int disktable_rows(const char *root, const char *medium_id,
+		   struct disk_row **rows);
+
+/*
  * Scan, probe (bounded, in parallel), mark the medium and print: the table
  * of `lifeboat disks` and of a shell's banner after the first.
  */
@@ -103,6 +110,15 @@ void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
 
 /* The rows' flags column again, from their disks' flags. */
 void disktable_flags(const struct disk *disks, struct disk_row *rows, int r);
+
+/*
+ * The rows as one JSON document (disktable_json.c; README "Machine-readable
+ * state"), with every mount point and each row's parents and children.
+ */
+void disktable_json(FILE *out, const char *root, const struct disk_row *rows,
+		    int n);
+/* Scan, probe and mark as disktable_print, then disktable_json. */
+void disktable_print_json(FILE *out, const char *root, const char *medium_id);
 
 /* The rows as formatted text, a malloc'd string (NULL on error). */
 char *disktable_text(const struct disk_row *rows, int r);

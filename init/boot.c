@@ -1,6 +1,7 @@
 #include "boot.h"
 #include "aptsources.h"
 #include "earlyfs.h"
+#include "jobstep.h"
 #include "log.h"
 #include "steps.h"
 #include "tools.h"
@@ -169,6 +170,7 @@ const struct boot_step boot_steps[] = {
 	{ "OOM protection", step_oom },
 	{ "tools image", step_tools },
 	{ "boot options", step_options },
+	{ "fw_cfg options", step_firmware },
 	{ "hostname", step_hostname },
 	{ "options file", step_options_file },
 	{ "apt mirror", step_apt_mirror },
@@ -177,6 +179,8 @@ const struct boot_step boot_steps[] = {
 	{ "disk table", step_disk_table },
 	{ "network", step_network },
 	{ "ssh", step_ssh },
+	/* last: a job starts once the disks are named (and probed) */
+	{ "jobs", step_jobs },
 	{ NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include "banner.h" /* LIFEBOAT_VERSION */
 #include "boot.h"
 #include "console.h"
+#include "jobs.h"
 #include "log.h"
 #include "options.h"
 #include "shutdown.h"
@@ -44,6 +45,9 @@ static void reap(void)
 static void go_down(enum shutdown_kind kind)
 {
 	char names[CONSOLES_MAX][CONSOLE_NAME_SIZE];
+	struct job_result job;
+	/* read now: the runner that wrote it is ended with everything else */
+	bool have_job = jobs_read_result(ctx.root, &job) == 0;
 
 	sv.stopped = true;
 	for (int i = 0; i < sv.count; i++) {
@@ -55,7 +59,7 @@ static void go_down(enum shutdown_kind kind)
 		if (sv.slots[i].pid > 0)
 			kill(-sv.slots[i].pid, SIGHUP);
 	}
-	shutdown_system(kind, names, sv.count);
+	shutdown_system(kind, names, sv.count, have_job ? &job : NULL);
 	/* still here: the kernel refused, so give the consoles back */
 	reap();
 	supervisor_restart_all(&sv);

@@ -1,5 +1,6 @@
 #include "options.h"
 #include "aptsources.h"
+#include "jobs.h"
 #include "log.h"
 #include "util.h"
 
@@ -83,6 +84,11 @@ static const struct opt_def opt_defs[] = {
 	TEXT("mirror", mirror, apt_mirror_valid,
 	     "an http:// or https:// URL without spaces or quotes"),
 	FLAG("lifeboat.debug", debug),
+	LIST("lifeboat.run", run, run_count, NULL, NULL),
+	TEXT("lifeboat.then", then, jobs_then_valid,
+	     "poweroff, reboot or shell"),
+	TEXT("lifeboat.timeout", timeout, jobs_timeout_valid,
+	     "seconds, or a number with s, m or h, at most 7 days"),
 };
 
 /*
@@ -330,6 +336,18 @@ static void parse_one(struct parser *p, const char *s, size_t len)
 		printable(shown, sizeof(shown), name, nlen < 24 ? nlen : 24);
 		warn(p, "'%s%s' is unknown; ignored", shown,
 		     nlen > 24 ? "..." : "");
+	}
+}
+
+void options_apply(struct lb_options *o, const char *name, const char *value)
+{
+	struct parser p = { .o = o };
+
+	for (size_t i = 0; i < ARRAY_SIZE(opt_defs); i++) {
+		if (!strcmp(opt_defs[i].name, name)) {
+			apply(&p, &opt_defs[i], value, strlen(value));
+			return;
+		}
 	}
 }
 

@@ -23,6 +23,10 @@
 #define LB_SSH_KEYS_MAX 8
 #define LB_SSH_KEY_SIZE 2048 /* an 8192-bit RSA key is ~1400 bytes */
 #define LB_MIRROR_SIZE 256
+#define LB_JOBS_MAX 8 /* lifeboat.run= */
+#define LB_JOB_SIZE 1024
+#define LB_THEN_SIZE 16
+#define LB_TIMEOUT_SIZE 16
 
 struct lb_options {
 	char hostname[LB_HOSTNAME_SIZE]; /* hostname= */
@@ -38,6 +42,11 @@ struct lb_options {
 	bool debug; /* lifeboat.debug: every log line on the console */
 	/* loglevel=, debug or ignore_loglevel: the kernel's console level is the user's */
 	bool kernel_loglevel;
+	/* boot jobs (jobs.h): lifeboat.run= (a URL or a command), repeatable */
+	int run_count;
+	char run[LB_JOBS_MAX][LB_JOB_SIZE];
+	char then[LB_THEN_SIZE]; /* lifeboat.then=: poweroff, reboot, shell */
+	char timeout[LB_TIMEOUT_SIZE]; /* lifeboat.timeout=: 90, 90s, 5m, 2h */
 	int warnings; /* how many problems the boot line had */
 };
 
@@ -66,6 +75,12 @@ int options_read(struct lb_options *o, const char *root);
  * 0600 because of the password; atomically (temp file, rename).
  */
 int options_write(const struct lb_options *o, const char *path);
+
+/*
+ * One option given outside the boot line (QEMU's fw_cfg, fwcfg.h), checked
+ * and warned about like one of the line; name as on the line.
+ */
+void options_apply(struct lb_options *o, const char *name, const char *value);
 
 /* Is this a parameter of the kernel or boot loader that we leave alone? */
 bool option_is_foreign(const char *name, size_t len);

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,6 +24,9 @@
 #define LB_LOOP_CLR_FD 0x4C01
 #define KILL_WAIT_MS 1000
 #define DRAIN_WAIT_MS 500
+/* syslog(2)'s actions, which musl's <sys/klog.h> does not name */
+#define SYSLOG_ACTION_CONSOLE_OFF 6
+#define SYSLOG_ACTION_CONSOLE_ON 7
 
 const char *shutdown_name(enum shutdown_kind kind)
 {
@@ -196,11 +201,19 @@ static void drain(int fd)
 }
 
 static void say_goodbye(enum shutdown_kind kind,
-			char consoles[][CONSOLE_NAME_SIZE], int count)
+			char consoles[][CONSOLE_NAME_SIZE], int count,
+			const struct job_result *job)
 {
-	char line[64];
-	int len = snprintf(line, sizeof(line), "\nlifeboat: %s\n",
-			   shutdown_name(kind));
+	char line[96];
+	int len;
+
+	if (job)
+		len = snprintf(line, sizeof(line),
+			       "\nlifeboat: %s\nlifeboat: job %d exited %d\n",
+			       shutdown_name(kind), job->job, job->status);
+	else
+		len = snprintf(line, sizeof(line), "\nlifeboat: %s\n",
+			       shutdown_name(kind));
 
 	for (int i = 0; i < count; i++) {
 		char path[64];
@@ -218,8 +231,22 @@ static void say_goodbye(enum shutdown_kind kind,
 	}
 }
 
+/*
+ * The job's status to the host: under QEMU with an isa-debug-exit device,
+ * QEMU exits at once with (value << 1) | 1; anywhere else the port is
+ * nobody's and the write does nothing. In the child that powers off, so
+ * that PID 1 never holds I/O port rights.
+ */
+static void debug_exit(const struct job_result *job)
+{
+	if (ioperm(ISA_DEBUG_EXIT_PORT, 1, 1) == 0)
+		outb((unsigned char)jobs_exit_value(job->status),
+		     ISA_DEBUG_EXIT_PORT);
+}
+
 void shutdown_system(enum shutdown_kind kind,
-		     char consoles[][CONSOLE_NAME_SIZE], int count)
+		     char consoles[][CONSOLE_NAME_SIZE], int count,
+		     const struct job_result *job)
 {
 	static const int cmd[] = {
 		[SHUTDOWN_HALT] = RB_HALT_SYSTEM,
@@ -237,7 +264,7 @@ void shutdown_system(enum shutdown_kind kind,
 	unmount_everything();
 	sync();
 	lb_info("%s", shutdown_name(kind));
-	say_goodbye(kind, consoles, count);
+	say_goodbye(kind, consoles, count, job);
 
 	/*
 	 * In a child, as busybox does: for halt and power off the kernel ends
@@ -245,6 +272,11 @@ void shutdown_system(enum shutdown_kind kind,
 	 */
 	pid = fork();
 	if (pid == 0) {
+		/* the job's line stays the last: no "reboot: Power down" after */
+		if (job)
+			klogctl(SYSLOG_ACTION_CONSOLE_OFF, NULL, 0);
+		if (job && kind == SHUTDOWN_POWEROFF)
+			debug_exit(job);
 		reboot(cmd[kind]);
 		_exit(errno & 0xff);
 	}
@@ -255,6 +287,8 @@ void shutdown_system(enum shutdown_kind kind,
 			;
 		errno = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	}
+	if (job)
+		klogctl(SYSLOG_ACTION_CONSOLE_ON, NULL, 0);
 	lb_error("the kernel did not %s: %s; consoles restarted",
 		 shutdown_name(kind), errno ? strerror(errno) : "no reason");
 }

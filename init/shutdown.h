@@ -6,6 +6,7 @@
 #define LB_SHUTDOWN_H
 
 #include "console.h"
+#include "jobs.h"
 
 enum shutdown_kind { SHUTDOWN_HALT, SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT };
 
@@ -16,11 +17,14 @@ enum shutdown_kind { SHUTDOWN_HALT, SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT };
 const char *shutdown_name(enum shutdown_kind kind);
 
 /*
- * The whole shutdown. The caller has stopped respawning shells. Returns
- * only if the kernel refused (in a container, say); the caller should then
- * give the consoles their shells back.
+ * The whole shutdown. The caller has stopped respawning shells. job: what
+ * the boot's jobs ended with, or NULL: its line is the consoles' last, and
+ * its status QEMU's exit status at power off (isa-debug-exit). Returns only
+ * if the kernel refused (in a container, say); the caller should then give
+ * the consoles their shells back.
  */
 void shutdown_system(enum shutdown_kind kind,
-		     char consoles[][CONSOLE_NAME_SIZE], int count);
+		     char consoles[][CONSOLE_NAME_SIZE], int count,
+		     const struct job_result *job);
 
 #endif

@@ -10,6 +10,7 @@
 #include "disktable.h"
 
 #define BOOT_NETWORK_SIZE 160
+#define BOOT_JOBS_SIZE 200
 
 struct boot_state {
 	/* the disk step: the medium identifier and every disk (the table
@@ -23,6 +24,8 @@ struct boot_state {
 	char *disk_table;
 	/* the network step: the banner's network line ("" for none) */
 	char network[BOOT_NETWORK_SIZE];
+	/* the jobs step: the banner's jobs line ("" for none) */
+	char jobs[BOOT_JOBS_SIZE];
 };
 
 #endif

@@ -26,7 +26,7 @@
  * Run a helper in the background, in its own session, with no terminal: the
  * prompt never waits for it and PID 1 reaps it like any orphan.
  */
-static int spawn_background(const char *root, const char *path)
+int spawn_background(const char *root, const char *path)
 {
 	char full[256];
 	pid_t pid;

@@ -9,6 +9,8 @@
 #define DISK_WAIT_MS 2000
 
 int step_disks(struct lb_context *ctx);
+/* A helper in the background, its own session, no terminal: 0 or -1. */
+int spawn_background(const char *root, const char *path);
 int step_network(struct lb_context *ctx);
 int step_ssh(struct lb_context *ctx);
 /* The banner's disk table, probed once for the first shells. */

@@ -3,6 +3,7 @@
 #include "fakeroot.h"
 
 #include "banner.h"
+#include "jobs.h"
 #include "format.h"
 
 static const char *size(uint64_t bytes)
@@ -91,6 +92,30 @@ static void test_banner(void)
 	CHECK(strstr(out, "Welcome to Lifeboat! (version " LIFEBOAT_VERSION
 			  ")") != NULL);
 	CHECK(strstr(out, "Type 'lifeboat' for the rescue guide") != NULL);
+	CHECK(strstr(out, "Jobs:") == NULL);
+}
+
+static void test_banner_jobs(void)
+{
+	static char table[] = "  no disks found\n";
+	static struct boot_state st;
+	char buf[PATH_MAX], out[4096];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	st.disk_table = table;
+	(void)snprintf(st.jobs, sizeof(st.jobs), "Jobs: 1 at boot (fw_cfg)");
+	banner_print(f, root, &st, true);
+	CHECK(fclose(f) == 0);
+	CHECK(strstr(out, "\nJobs: 1 at boot (fw_cfg)\n") != NULL);
+	/* a shell after the jobs ended says how */
+	fakeroot_write(root, JOBS_RESULT, "1 3\n");
+	f = fmemopen(out, sizeof(out), "w");
+	banner_print(f, root, &st, false);
+	CHECK(fclose(f) == 0);
+	CHECK(strstr(out, "\nJobs: done; the result: job 1 exited 3 (output "
+			  "in /run/lifeboat/jobs/N.log)\n") != NULL);
+	fakeroot_free(root);
 }
 
 int main(void)
@@ -98,5 +123,6 @@ int main(void)
 	test_sizes();
 	test_disks();
 	test_banner();
+	test_banner_jobs();
 	return check_done();
 }
