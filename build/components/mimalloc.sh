@@ -17,7 +17,8 @@ msg "compiling mimalloc.o"
 run_logged build "compiling src/static.c" $CC -std=gnu11 -O2 -DNDEBUG -DMI_MALLOC_OVERRIDE \
 	-ffile-prefix-map="$TREE=." -ffile-prefix-map="$BUILD=." -ffile-prefix-map="$SRC=." \
 	-I"$TREE/include" -c "$TREE/src/static.c" -o "$BUILD/mimalloc.o"
+nm --defined-only "$BUILD/mimalloc.o" >"$BUILD/symbols"
 for sym in malloc free calloc realloc aligned_alloc posix_memalign malloc_usable_size; do
-	nm --defined-only "$BUILD/mimalloc.o" | grep -q " T $sym\$" || die "mimalloc.o does not define $sym"
+	grep -q " T $sym\$" "$BUILD/symbols" || die "mimalloc.o does not define $sym"
 done
 msg "built BUILD/mimalloc.o=$(stat -c %s "$BUILD/mimalloc.o")"
