@@ -14,15 +14,15 @@ set -euo pipefail
 copy_src
 msg "compiling mimalloc.o"
 # shellcheck disable=SC2086 # CC is a list of words
-run_logged build "compiling src/static.c" $CC -std=gnu11 -O2 -DNDEBUG -DMI_MALLOC_OVERRIDE \
+run_logged build "compiling src/static.c" $CC -std=gnu11 -O2 -DNDEBUG -DMI_MALLOC_OVERRIDE -D__USE_ISOC11=1 \
 	-ffile-prefix-map="$TREE=." -ffile-prefix-map="$BUILD=." -ffile-prefix-map="$SRC=." \
 	-I"$TREE/include" -c "$TREE/src/static.c" -o "$BUILD/mimalloc.o"
-# What musl must not serve itself once malloc is replaced. aligned_alloc and
-# memalign stay musl's: with malloc replaced they fail (ENOMEM) rather than
-# hand out a block mimalloc's free would not know; e2fsprogs uses
-# posix_memalign (ext2fs_get_memalign).
+# Everything musl must not serve itself once malloc is replaced: a block
+# from musl's aligned_alloc freed by mimalloc's free would corrupt both.
+# mimalloc defines aligned_alloc only where glibc's __USE_ISOC11 is set.
 nm --defined-only "$BUILD/mimalloc.o" >"$BUILD/symbols"
-for sym in malloc free calloc realloc posix_memalign malloc_usable_size; do
+for sym in malloc free calloc realloc aligned_alloc memalign posix_memalign valloc pvalloc \
+	malloc_usable_size reallocarray; do
 	grep -q " T $sym\$" "$BUILD/symbols" || die "mimalloc.o does not define $sym"
 done
 msg "built BUILD/mimalloc.o=$(stat -c %s "$BUILD/mimalloc.o")"
