@@ -143,6 +143,24 @@ def test_ext4_disk_then_url_job(vm_factory, tmp_path):
     assert sha256(img) == before, "the LIFEBOAT disk was written to"
 
 
+
+def test_dirty_journal_on_the_job_disk_is_not_replayed(vm_factory, tmp_path):
+    """An ext4 LIFEBOAT disk whose journal needs recovery (the flag set by
+    the host's debugfs): a read-only mount would still replay it and write;
+    Lifeboat mounts it noload, says so, runs the job, writes nothing."""
+    img = ext4_disk(str(tmp_path / "lb.img"), "LIFEBOAT", {
+        "lifeboat-run": "#!/bin/sh\necho dirty-disk-job; exit 5\n"})
+    subprocess.run(["debugfs", "-w", "-R", "feature needs_recovery", img], check=True, capture_output=True)
+    before = sha256(img)
+    vm = vm_factory(boot="kernel", disks=[Disk(img, 3)], append="lifeboat.then=poweroff",
+                    extra=DEBUG_EXIT).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    assert vm.wait_exit(120) == 11
+    out = console(vm)
+    assert "has a dirty journal: mounted without replaying it" in out, out
+    assert "dirty-disk-job" in out
+    assert sha256(img) == before, "the LIFEBOAT disk was written to (its journal replayed?)"
+
 def test_failed_jobs_say_why_and_leave_the_prompt(vm_factory, tmp_path):
     not_script = write(str(tmp_path / "notes.txt"), "e2fsck -fy /dev/sda\n", 0o644)
     img = ext4_disk(str(tmp_path / "lb.img"), "LIFEBOAT", {
