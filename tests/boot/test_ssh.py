@@ -218,3 +218,25 @@ def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_pa
         assert vm.poweroff() == 0
         vm.close()
     assert not set(seen[0]) & set(seen[1])
+
+
+def test_rsa_host_key_is_made_on_first_need(vm_factory, tmp_path):
+    """Issue 21: `service ssh start` makes ed25519 and ecdsa only (RSA takes
+    seconds under emulation); a modern client logs in without an RSA key
+    ever being made; a client that asks for RSA gets one, made then, and it
+    is kept for the next."""
+    key, pub = keygen(tmp_path)
+    port = free_port()
+    vm = booted(vm_factory, port, append='ssh_key="%s"' % pub)
+    out = vm.ok("service ssh start", 180)
+    assert "generating a new rsa" not in out, out
+    assert "rsa      (made when a client first asks for it)" in out, out
+    assert vm.ok("ls -1 /etc/dropbear | cat") == "dropbear_ecdsa_host_key\ndropbear_ed25519_host_key"
+    got = ssh_key_login(port, key, [], "ERROR")
+    assert got.returncode == 0, got.stderr
+    assert vm.ok("ls /etc/dropbear | wc -l") == "2"
+    first = scan(port, "rsa")
+    assert first and first[0].startswith("ssh-rsa "), first
+    assert vm.ok("ls /etc/dropbear | wc -l") == "3"
+    assert scan(port, "rsa") == first, "the RSA key changed between two connections"
+    assert vm.poweroff() == 0
