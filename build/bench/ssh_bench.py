@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""make bench's SSH throughput rows (issue 21): how fast a disk image leaves
+Lifeboat's dropbear, against Debian's OpenSSH sshd, on the host.
+
+Both servers run on the host as children on loopback ports: the image's own
+static dropbear (_build/stage) and Debian's /usr/sbin/sshd (openssh-server,
+build/bench/bench-deps.txt), each with its own host key and authorized key in
+a temporary directory. The same OpenSSH client, with one cipher forced at a
+time, runs `head -c 1G /dev/zero` and throws the output away; runs alternate
+between the servers, medians in MiB/s. Target: dropbear at least 0.9x sshd.
+
+Dropbear takes a user's keys from the home in /etc/passwd and sshd needs its
+privilege separation directory /run/sshd: each server runs in a private mount
+namespace (unshare -m; -r as well when not root) in which a temporary home is
+bound over /root and a tmpfs over /run, so the host's own files stay as they are.
+Standalone: build/bench/ssh_bench.py [RUNS [DROPBEAR-OPTION...]]; BENCH_DROPBEAR names
+another dropbearmulti (to measure a build variant).
+"""
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DROPBEAR = os.environ.get("BENCH_DROPBEAR") or os.path.join(TOP, "_build", "stage", "usr", "bin", "dropbearmulti")
+SSHD = "/usr/sbin/sshd"
+CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr")
+SIZE_MIB = 1024
+# in the private namespace: $1 becomes /root, a tmpfs /run holds /run/sshd
+NAMESPACE = 'mount --bind "$1" /root && mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && shift && exec "$@"'
+SSHD_CONFIG = """HostKey {tmp}/ssh_host_ed25519_key
+AuthorizedKeysFile {tmp}/home/.ssh/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile none
+ListenAddress 127.0.0.1
+"""
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_listening(port, proc, secs=10):
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Servers:
+    """The two servers, each on its own port, and a client key both accept."""
+
+    def __init__(self, tmp, dropbear_args=()):
+        self.tmp = tmp
+        home = os.path.join(tmp, "home")
+        os.makedirs(os.path.join(home, ".ssh"), mode=0o700)
+        self.key = os.path.join(tmp, "id_ed25519")
+        keygen = ["ssh-keygen", "-q", "-t", "ed25519", "-N", ""]
+        subprocess.run(keygen + ["-f", self.key], check=True)
+        shutil.copy(self.key + ".pub", os.path.join(home, ".ssh", "authorized_keys"))
+        subprocess.run(keygen + ["-f", os.path.join(tmp, "ssh_host_ed25519_key")], check=True)
+        dbkey = os.path.join(tmp, "dropbear_ed25519_host_key")
+        subprocess.run([DROPBEAR, "dropbearkey", "-t", "ed25519", "-f", dbkey], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cfg = os.path.join(tmp, "sshd_config")
+        with open(cfg, "w") as f:
+            f.write(SSHD_CONFIG.format(tmp=tmp))
+        self.ports, self.procs = {}, {}
+        for name, argv in (("dropbear", [DROPBEAR, "dropbear", "-F", "-E", "-r", dbkey] + list(dropbear_args)),
+                           ("sshd", [SSHD, "-D", "-e", "-f", cfg])):
+            port = free_port()
+            argv += ["-p", ("127.0.0.1:%d" if name == "dropbear" else "%d") % port]
+            unshare = ["unshare", "-m", "--propagation", "private"] + (["-r"] if os.geteuid() else [])
+            log = open(os.path.join(tmp, name + ".log"), "w")
+            proc = subprocess.Popen(unshare + ["sh", "-c", NAMESPACE, "sh", home] + argv,
+                                    stdout=log, stderr=subprocess.STDOUT)
+            self.procs[name], self.ports[name] = proc, port
+            if not wait_listening(port, proc):
+                raise RuntimeError("%s did not start (log: %s)" % (name, log.name))
+
+    def ssh(self, name, cipher, command, **kw):
+        return subprocess.run(["ssh", "-p", str(self.ports[name]), "-i", self.key, "-c", cipher,
+                               "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                               "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                               "root@127.0.0.1", command], **kw)
+
+    def rate(self, name, cipher):
+        """MiB/s of SIZE_MIB zeros from the server to the client, or None
+        when the server does not offer the cipher."""
+        t0 = time.monotonic()
+        r = self.ssh(name, cipher, "head -c %dM /dev/zero" % SIZE_MIB, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, timeout=600)
+        took = time.monotonic() - t0
+        return SIZE_MIB / took if r.returncode == 0 else None
+
+    def close(self):
+        for proc in self.procs.values():
+            proc.terminate()
+            proc.wait(10)
+
+
+def run(log, runs, dropbear_args=()):
+    """{cipher: {"dropbear": [MiB/s...], "sshd": [...]}} (None: not offered)."""
+    missing = [p for p in (DROPBEAR, SSHD) if not os.access(p, os.X_OK)]
+    if missing:
+        log("bench: warning: ssh throughput skipped: missing %s (make image; build/bench/bench-deps.txt)"
+            % ", ".join(missing))
+        return None
+    tmp = tempfile.mkdtemp(prefix="lifeboat-ssh-bench-")
+    res = {c: {"dropbear": [], "sshd": []} for c in CIPHERS}
+    servers = None
+    try:
+        servers = Servers(tmp, dropbear_args)
+        for r in range(runs):
+            for cipher in CIPHERS:
+                for name in ("dropbear", "sshd"):
+                    got = servers.rate(name, cipher)
+                    res[cipher][name].append(got)
+                    log("ssh run %d: %-8s %-30s %s" % (r + 1, name, cipher,
+                                                       "%.0f MiB/s" % got if got else "not offered"))
+    finally:
+        if servers:
+            servers.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return res
+
+
+def median(rates):
+    rates = [r for r in rates if r]
+    return statistics.median(rates) if rates else None
+
+
+def rows(res):
+    """Markdown rows: per cipher, dropbear's and sshd's median and the ratio."""
+    md = ["", "SSH throughput on the host (same OpenSSH client, `ssh -c CIPHER ... 'head -c 1G /dev/zero' "
+          "> /dev/null`, loopback; target: dropbear at least 0.9x sshd):", "",
+          "| cipher | Lifeboat's dropbear | Debian's sshd | ratio |", "|---|---|---|---|"]
+    for cipher, by in res.items():
+        d, s = median(by["dropbear"]), median(by["sshd"])
+        md.append("| %s | %s | %s | %s |" % (cipher, "%.0f MiB/s" % d if d else "not offered",
+                                             "%.0f MiB/s" % s if s else "not offered",
+                                             "%.2fx" % (d / s) if d and s else "-"))
+    return md
+
+
+if __name__ == "__main__":
+    got = run(lambda m: print(m, flush=True), int(sys.argv[1]) if len(sys.argv) > 1 else 3,
+              sys.argv[2:])
+    if got:
+        print("\n".join(rows(got)))
