@@ -20,7 +20,9 @@ results.md, boot.svg and bench.log go. `make check` runs it as a smoke test:
 one round, no memory search, no peers, into _build/bench-smoke.
 """
 import glob
+import hashlib
 import os
+import random
 import re
 import socket
 import statistics
@@ -171,7 +173,52 @@ def lifeboat_timeline(child):
 SSH_STARTS = (("key as ssh_key= at boot", False), ("key typed at the prompt, no boot option", True))
 
 
-def ssh_timeline(at_prompt=False):
+COPY_MIB = 256
+
+
+def copy_source():
+    """WORK/copy-src.img: COPY_MIB MiB the guest copies out over SSH, made
+    here (not by the image): 1 MiB runs alternating between random bytes and
+    text (this script's own source, repeated), so zstd has something to do and
+    something it cannot squeeze."""
+    img = os.path.join(WORK, "copy-src.img")
+    if not os.path.exists(img):
+        rnd = random.Random(21)
+        text = open(os.path.abspath(__file__), "rb").read()
+        text = (text * (1 + (1 << 20) // len(text)))[:1 << 20]
+        with open(img + ".tmp", "wb") as f:
+            for i in range(COPY_MIB):
+                f.write(rnd.randbytes(1 << 20) if i % 2 else text)
+        os.rename(img + ".tmp", img)
+    return img
+
+
+def guest_copy_rates(port, key):
+    """MiB/s of `ssh root@rescue 'dd if=/dev/sda bs=1M' > sda.img` and of the
+    same through `zstd -1` in the guest, the output to a file on the host;
+    the copy's sha256 is checked against the source."""
+    src = copy_source()
+    want = hashlib.sha256(open(src, "rb").read()).hexdigest()
+    out = os.path.join(WORK, "copy-dst.img")
+    rates = {}
+    for what, remote, local in (("dd", "dd if=/dev/sda bs=1M status=none", "cat"),
+                                ("zstd -1", "zstd -1 -c < /dev/sda", "zstd -d -c")):
+        t0 = time.monotonic()
+        with open(out, "wb") as f:
+            r = subprocess.run("ssh -p %d -i %s -o BatchMode=yes -o StrictHostKeyChecking=no "
+                               "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@127.0.0.1 '%s' | %s"
+                               % (port, key, remote, local), shell=True, stdout=f, timeout=900)
+        took = time.monotonic() - t0
+        got = hashlib.sha256(open(out, "rb").read()).hexdigest()
+        ok = r.returncode == 0 and got == want
+        log("guest copy over ssh, %s: %s" % (what, "%.1f MiB/s" % (COPY_MIB / took) if ok else
+                                             "FAILED (rc %d, sha256 %s)" % (r.returncode, got == want)))
+        rates[what] = COPY_MIB / took if ok else None
+    os.unlink(out)
+    return rates
+
+
+def ssh_timeline(at_prompt=False, after_login=None):
     """Wall seconds from `service ssh start` to a successful SSH login. The
     key comes as ssh_key= at boot (its script also gets the kernel's random
     generator ready, as it would for a fleet), or with at_prompt typed at the
@@ -186,8 +233,11 @@ def ssh_timeline(at_prompt=False):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
     pub = open(key + ".pub").read().strip()
     append = "console=ttyS0 panic=-1" + ("" if at_prompt else ' ssh_key="%s"' % pub)
+    slots = blank_disks()
+    if after_login:
+        slots[0] = qemu_args.Disk(copy_source(), 0)
     cmd = machine(512, ",hostfwd=tcp:127.0.0.1:%d-:22" % port) + [
-        "-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", append] + disks()
+        "-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", append] + qemu_args.slot_disks(slots)
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=240)
     try:
         child.expect("root@lifeboat:~# ")
@@ -203,9 +253,10 @@ def ssh_timeline(at_prompt=False):
                                 "-o", "LogLevel=ERROR", "root@127.0.0.1", "echo ok"],
                                capture_output=True, text=True, timeout=60)
             if r.stdout.strip() == "ok":
-                return time.monotonic() - t0
+                took = time.monotonic() - t0
+                return (took, after_login(port, key)) if after_login else took
             if time.monotonic() - t0 > 120:
-                return None
+                return (None, None) if after_login else None
             time.sleep(0.1)
     finally:
         child.terminate(force=True)
@@ -320,7 +371,7 @@ def apt_medians(apt):
     return {k: statistics.median(t[k] for t in good) for k in good[0]} if good else {}
 
 
-def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rates=None):
+def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rates=None, guest=None):
     """OUT/summary.md: the figures README's measured section shows
     (build/measured.py puts it there)."""
     lb = med.get("lifeboat (kernel)")
@@ -365,6 +416,8 @@ def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rat
         md += e2fsck_bench.rows(e2)
     if ssh_rates:
         md += ssh_bench.rows(ssh_rates)
+    if guest:
+        md += ssh_bench.guest_rows(guest, COPY_MIB)
     open(os.path.join(OUT, "summary.md"), "w").write("\n".join(md) + "\n")
 
 
@@ -393,7 +446,7 @@ def main():
                 timelines.append((took, res))
     med = {n: statistics.median(v) if v else None for n, v in times.items()}
     never = [n for n, v in times.items() if not v and (n.startswith("lifeboat") or n.startswith("floor"))]
-    ssh, ssh_rates = {}, None
+    ssh, ssh_rates, guest = {}, None, None
     if os.environ.get("BENCH_SSH", "1") != "0":
         for _ in range(min(RUNS, 2)):
             for how, at_prompt in SSH_STARTS:
@@ -402,6 +455,7 @@ def main():
                 if took:
                     ssh.setdefault(how, []).append(took)
         ssh_rates = ssh_bench.run(log, min(RUNS, 3))
+        guest = ssh_timeline(after_login=guest_copy_rates)[1]
 
     apt = []  # ({step: seconds}, note) per run
     for r in range(int(os.environ.get("BENCH_APT", "1"))):
@@ -484,6 +538,8 @@ def main():
                 how, statistics.median(v) * 1000))
     if ssh_rates:
         md += ["", "## SSH throughput against Debian's sshd (issue 21)"] + ssh_bench.rows(ssh_rates)
+    if guest:
+        md += ssh_bench.guest_rows(guest, COPY_MIB)
     apt_med = apt_medians(apt)
     if apt:
         md += ["", "## apt from a local Debian mirror (issue 17)", "",
@@ -517,7 +573,7 @@ def main():
     else:
         md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
-    summary(times, med, mem, timelines, ssh, iso, apt_med, e2, ssh_rates)
+    summary(times, med, mem, timelines, ssh, iso, apt_med, e2, ssh_rates, guest)
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
     if never:
