@@ -29,6 +29,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 DROPBEAR = os.environ.get("BENCH_DROPBEAR") or os.path.join(TOP, "_build", "stage", "usr", "bin", "dropbearmulti")
 SSHD = "/usr/sbin/sshd"
 CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr")
+# the other way, into the server (`ssh rescue 'dd of=/dev/sda' < disk.img`): a row of its own
+UPLOAD = " upload"
+ROWS = CIPHERS[:1] + (CIPHERS[0] + UPLOAD,) + CIPHERS[1:]
 SIZE_MIB = 1024
 # in the private namespace: $1 becomes /root, a tmpfs /run holds /run/sshd
 NAMESPACE = 'mount --bind "$1" /root && mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && shift && exec "$@"'
@@ -103,11 +106,17 @@ class Servers:
                                "root@127.0.0.1", command], **kw)
 
     def rate(self, name, cipher):
-        """MiB/s of SIZE_MIB zeros from the server to the client, or None
-        when the server does not offer the cipher."""
+        """MiB/s of SIZE_MIB zeros from the server to the client (to the
+        server when cipher ends with UPLOAD), or None when the server does
+        not offer the cipher."""
         t0 = time.monotonic()
-        r = self.ssh(name, cipher, "head -c %dM /dev/zero" % SIZE_MIB, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, timeout=600)
+        if cipher.endswith(UPLOAD):
+            with subprocess.Popen(["head", "-c", "%dM" % SIZE_MIB, "/dev/zero"], stdout=subprocess.PIPE) as src:
+                r = self.ssh(name, cipher[:-len(UPLOAD)], "cat > /dev/null", stdin=src.stdout,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+        else:
+            r = self.ssh(name, cipher, "head -c %dM /dev/zero" % SIZE_MIB, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, timeout=600)
         took = time.monotonic() - t0
         return SIZE_MIB / took if r.returncode == 0 else None
 
@@ -125,12 +134,12 @@ def run(log, runs, dropbear_args=()):
             % ", ".join(missing))
         return None
     tmp = tempfile.mkdtemp(prefix="lifeboat-ssh-bench-")
-    res = {c: {"dropbear": [], "sshd": []} for c in CIPHERS}
+    res = {c: {"dropbear": [], "sshd": []} for c in ROWS}
     servers = None
     try:
         servers = Servers(tmp, dropbear_args)
         for r in range(runs):
-            for cipher in CIPHERS:
+            for cipher in ROWS:
                 for name in ("dropbear", "sshd"):
                     got = servers.rate(name, cipher)
                     res[cipher][name].append(got)
