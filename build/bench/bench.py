@@ -483,6 +483,8 @@ def main():
                 if took:
                     ssh.setdefault(how, []).append(took)
         ssh_rates = ssh_bench.run(log, min(RUNS, 3))
+        if ssh_rates:
+            ssh_rates["start"] = ssh_bench.start_to_login(log, min(RUNS, 3))
         guest = ssh_timeline(after_login=guest_copy_rates)[1]
 
     apt = []  # ({step: seconds}, note) per run

@@ -35,7 +35,7 @@ ROWS = CIPHERS[:1] + (CIPHERS[0] + UPLOAD,) + CIPHERS[1:]
 SIZE_MIB = 1024
 # in the private namespace: $1 becomes /root, a tmpfs /run holds /run/sshd
 NAMESPACE = 'mount --bind "$1" /root && mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && shift && exec "$@"'
-SSHD_CONFIG = """HostKey {tmp}/ssh_host_ed25519_key
+SSHD_CONFIG = """{hostkeys}
 AuthorizedKeysFile {tmp}/home/.ssh/authorized_keys
 PermitRootLogin prohibit-password
 PasswordAuthentication no
@@ -77,18 +77,31 @@ class Servers:
         keygen = ["ssh-keygen", "-q", "-t", "ed25519", "-N", ""]
         subprocess.run(keygen + ["-f", self.key], check=True)
         shutil.copy(self.key + ".pub", os.path.join(home, ".ssh", "authorized_keys"))
-        subprocess.run(keygen + ["-f", os.path.join(tmp, "ssh_host_ed25519_key")], check=True)
-        dbkey = os.path.join(tmp, "dropbear_ed25519_host_key")
-        subprocess.run([DROPBEAR, "dropbearkey", "-t", "ed25519", "-f", dbkey], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cfg = os.path.join(tmp, "sshd_config")
-        with open(cfg, "w") as f:
-            f.write(SSHD_CONFIG.format(tmp=tmp))
-        self.ports, self.procs = {}, {}
-        for name, argv in (("dropbear", [DROPBEAR, "dropbear", "-F", "-E", "-r", dbkey] + list(dropbear_args)),
-                           ("sshd", [SSHD, "-D", "-e", "-f", cfg])):
-            if name not in names:
-                continue
+        self.ports, self.procs, self.started = {}, {}, {}
+        # the host keys each server's start makes: Lifeboat's `service ssh
+        # start` ed25519 and ecdsa (RSA on first need, dropbear -R), Debian's
+        # openssh-server RSA 3072, ecdsa and ed25519 (its postinst)
+        types = {"dropbear": ("ed25519", "ecdsa"), "sshd": ("rsa", "ecdsa", "ed25519")}
+        argvs = {"dropbear": [DROPBEAR, "dropbear", "-F", "-E", "-R"] + list(dropbear_args),
+                 "sshd": [SSHD, "-D", "-e", "-f", os.path.join(tmp, "sshd_config")]}
+        for name in names:
+            self.started[name] = time.monotonic()
+            keys = []
+            for t in types[name]:
+                path = os.path.join(tmp, "%s_%s_host_key" % (name, t))
+                keys.append(path)
+                if name == "dropbear":
+                    subprocess.run([DROPBEAR, "dropbearkey", "-t", t, "-f", path], check=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                else:
+                    subprocess.run(keygen[:3] + [t, "-N", ""] + (["-b", "3072"] if t == "rsa" else []) +
+                                   ["-f", path], check=True)
+            if name == "dropbear":
+                argvs[name] += [a for k in keys for a in ("-r", k)]
+            else:
+                with open(argvs[name][-1], "w") as f:
+                    f.write(SSHD_CONFIG.format(tmp=tmp, hostkeys="\n".join("HostKey " + k for k in keys)))
+            argv = argvs[name]
             port = free_port()
             argv += ["-p", ("127.0.0.1:%d" if name == "dropbear" else "%d") % port]
             unshare = ["unshare", "-m", "--propagation", "private"] + (["-r"] if os.geteuid() else [])
@@ -119,6 +132,17 @@ class Servers:
                          stderr=subprocess.DEVNULL, timeout=600)
         took = time.monotonic() - t0
         return SIZE_MIB / took if r.returncode == 0 else None
+
+    def login_secs(self, name):
+        """Seconds from the start of the server's host-key generation to a
+        first successful login (the client polls every 20 ms)."""
+        while True:
+            r = self.ssh(name, CIPHERS[0], "echo ok", capture_output=True, text=True, timeout=60)
+            if r.stdout.strip() == "ok":
+                return time.monotonic() - self.started[name]
+            if time.monotonic() - self.started[name] > 60:
+                return None
+            time.sleep(0.02)
 
     def close(self):
         for proc in self.procs.values():
@@ -152,6 +176,35 @@ def run(log, runs, dropbear_args=()):
     return res
 
 
+def start_to_login(log, runs):
+    """{server: [seconds]}: host keys made as each one's start makes them,
+    the server started, a first login; a fresh directory each run."""
+    res = {"dropbear": [], "sshd": []}
+    for r in range(runs):
+        for name in res:
+            tmp = tempfile.mkdtemp(prefix="lifeboat-ssh-start-")
+            servers = None
+            try:
+                servers = Servers(tmp, names=(name,))
+                took = servers.login_secs(name)
+            finally:
+                if servers:
+                    servers.close()
+                shutil.rmtree(tmp, ignore_errors=True)
+            res[name].append(took)
+            log("ssh start run %d: %-8s %s" % (r + 1, name, "%.3f s" % took if took else "FAILED"))
+    return res
+
+
+def start_rows(res):
+    """Markdown rows: start to first login on the host, dropbear against sshd."""
+    d, s = median(res["dropbear"]), median(res["sshd"])
+    return ["", "On the host, fresh host keys as each server's start makes them (Lifeboat: ed25519 and ecdsa, "
+            "RSA on first need; Debian's openssh-server: RSA 3072, ecdsa, ed25519), the server started, "
+            "a first login:", "", "| Lifeboat's dropbear | Debian's sshd |", "|---|---|",
+            "| %s | %s |" % ("%.0f ms" % (d * 1000) if d else "failed", "%.0f ms" % (s * 1000) if s else "failed")]
+
+
 def median(rates):
     rates = [r for r in rates if r]
     return statistics.median(rates) if rates else None
@@ -163,13 +216,15 @@ def rows(res):
           "> /dev/null`, loopback; target: dropbear at least 0.9x sshd):", "",
           "| cipher | Lifeboat's dropbear | Debian's sshd | ratio |", "|---|---|---|---|"]
     for cipher, by in res.items():
+        if cipher == "start":
+            continue
         d, s = median(by["dropbear"]), median(by["sshd"])
         ratio = "-"
         if d and s:
             ratio = "%.2fx: %s" % (d / s, "met" if d / s >= 0.9 else "missed")
         md.append("| %s | %s | %s | %s |" % (cipher, "%.0f MiB/s" % d if d else "not offered",
                                              "%.0f MiB/s" % s if s else "not offered", ratio))
-    return md
+    return md + (start_rows(res["start"]) if "start" in res else [])
 
 
 def guest_rows(rates, mib):
@@ -185,7 +240,8 @@ def guest_rows(rates, mib):
 
 
 if __name__ == "__main__":
-    got = run(lambda m: print(m, flush=True), int(sys.argv[1]) if len(sys.argv) > 1 else 3,
-              sys.argv[2:])
+    say = lambda m: print(m, flush=True)  # noqa: E731
+    got = run(say, int(sys.argv[1]) if len(sys.argv) > 1 else 3, sys.argv[2:])
     if got:
+        got["start"] = start_to_login(say, 3)
         print("\n".join(rows(got)))
