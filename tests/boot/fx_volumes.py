@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from lifeboat_vm import PROMPT, sha256
+from lifeboat_vm import PROMPT, pause, sha256
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "mkvolumes.sh")
@@ -95,12 +95,21 @@ def volumes(volume_cache, tmp_path):
     return Volumes(volume_cache, str(tmp_path))
 
 
+def at_passphrase_prompt(vm, seconds=60):
+    """Wait for cryptsetup's passphrase prompt, then a moment more: it writes
+    the prompt before it turns echo off with TCSAFLUSH, which throws away
+    what was typed in between (a test, unlike a user, types at once)."""
+    vm.expect(PASSPHRASE_PROMPT, seconds)
+    pause(0.5)
+
+
 def run_typing(vm, cmd, prompt, answer, seconds=60):
     """Run cmd in the console shell and type answer at its prompt (as a user
     does a passphrase); (output, exit status). A command that ends without
     asking returns what it said."""
     vm.child.sendline(cmd)
     if vm.expect([prompt, re.escape(PROMPT)], 60) == 0:
+        pause(0.5)  # see at_passphrase_prompt
         vm.child.sendline(answer)
         vm.expect(re.escape(PROMPT), seconds)
     out = vm.child.before.replace("\r", "").strip("\n")

@@ -9,7 +9,7 @@ import re
 import subprocess
 
 from fx_layouts import assert_clean, assert_md_clean, check, layouts, layout_cache, read_file  # noqa: F401
-from fx_volumes import PASSPHRASE_PROMPT, host_loop, luks_decrypt
+from fx_volumes import at_passphrase_prompt, host_loop, luks_decrypt
 from lifeboat_vm import Disk
 from test_guide import INCHROOT, enter, inside
 
@@ -376,7 +376,7 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
         for dev in ("/dev/sda3", "/dev/sda4"):
             vm.expect(r"lifeboat: %s is LUKS2: passphrase to open it as luks-%s "
                       r"\(Ctrl-D skips it\)\r*\n" % (dev, CRYPT_UUIDS[dev]), 300)
-            vm.expect(PASSPHRASE_PROMPT, 60)
+            at_passphrase_prompt(vm, 60)
             vm.child.sendline(passphrase)
         for old, new in (("e3", "dm_crypt-0"), ("e4", "data")):
             vm.expect(r"lifeboat: /dev/mapper/luks-\S+%s renamed /dev/mapper/%s, as the "
@@ -412,7 +412,7 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
                       "echo \"@RC@$?@\"")
     vm.expect(r"lifeboat: /dev/sda4 is LUKS2: passphrase to open it as data \(crypttab\) for /srv "
               r"\(Ctrl-D skips it\)", 300)
-    vm.expect(PASSPHRASE_PROMPT, 60)
+    at_passphrase_prompt(vm, 60)
     vm.child.sendcontrol("d")
     vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
     vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
@@ -423,7 +423,7 @@ def test_ubuntu_luks_lvm_chroot_asks_passphrases_names_mappings_as_crypttab(vm_f
     vm.child.sendline("lifeboat chroot /dev/ubuntu-vg/ubuntu-lv grep -c ' /srv ' /proc/mounts; "
                       "echo \"@RC@$?@\"")
     for _ in range(3):
-        vm.expect(PASSPHRASE_PROMPT, 300)
+        at_passphrase_prompt(vm, 300)
         vm.child.sendline("not-" + passphrase)
     vm.expect(r"lifeboat: /dev/sda4 not opened: skipped", 300)
     vm.expect(r"fstab: skipped /srv \(/dev/mapper/data is not present\)", 60)
