@@ -21,7 +21,7 @@ import tempfile
 
 import e2fsck_bench as eb
 
-SHAPE = (2, 4, 6, 30)  # 8,192 leaf directories, 245,760 files, 10,922 directories
+SHAPE = eb.SHAPE  # e2fsck's: 32,768 leaf directories, 983,040 files, 43,690 directories
 TOOLS = os.path.join(eb.TOP, "_build", "stage-tools", "sbin")
 # name, Debian's binary, Lifeboat's, arguments before the image, version option and pattern, mkfs
 CHECKS = (
