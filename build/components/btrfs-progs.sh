@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pin: btrfs-progs
 # image: tools
-# needs: util-linux zlib lzo2 zstd mimalloc
+# needs: util-linux zlib lzo2 zstd
 # Static musl btrfs-progs (BUILD-NOTES section 8): check, rescue, restore,
 # scrub, subvolume, filesystem, device and balance (all in `btrfs`), mkfs.btrfs
 # and btrfstune.
@@ -33,11 +33,7 @@ comp_configure PKG_CONFIG_LIBDIR="$pc" PKG_CONFIG_PATH= \
 	--host=x86_64-linux-musl --prefix=/usr \
 	--disable-documentation --disable-convert --disable-python --disable-backtrace \
 	--disable-libudev --disable-shared --with-crypto=builtin
-# mimalloc (mimalloc.sh) replaces musl's malloc: `btrfs check` of a million
-# files took 1.18x the CPU time of Debian's glibc build (musl's malloc and the
-# page faults of the memory it hands back); with it, 1.00x on 245,760 files
-# (build/bench/repair_bench.py).
-comp_make V=1 EXTRA_LDFLAGS="$(needed mimalloc)/mimalloc.o" btrfs.box.static
+comp_make V=1 btrfs.box.static
 install_bin "$TREE/btrfs.box.static" sbin/btrfs
 for p in mkfs.btrfs btrfstune btrfs-image btrfsck; do install_link sbin/btrfs "sbin/$p"; done
 
