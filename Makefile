@@ -224,7 +224,7 @@ BENCH_SMOKE := $(B)/bench-smoke
 bench-smoke: need-boot image
 	@mkdir -p $(BENCH_SMOKE)
 	build/bench/floor.sh $(BENCH_SMOKE)/floor-vmlinuz
-	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 BENCH_APT=0 BENCH_E2FSCK_SHAPE=1,2,3,5 \
+	BENCH_OUT=$(BENCH_SMOKE) BENCH_RUNS=1 BENCH_MEMORY=0 BENCH_PEERS=0 BENCH_SSH=0 BENCH_APT=0 BENCH_E2FSCK_SHAPE=1,2,3,5 BENCH_REPAIR_SHAPE=1,2,3,5 \
 		$(PYTHON) build/bench/bench.py > $(BENCH_SMOKE)/stdout.log || \
 		{ tail -30 $(BENCH_SMOKE)/stdout.log; echo "bench-smoke: error: make bench is broken (log: $(BENCH_SMOKE)/bench.log)" >&2; exit 1; }
 	@grep '^run 1:' $(BENCH_SMOKE)/stdout.log

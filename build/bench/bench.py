@@ -15,7 +15,8 @@ Debian's sshd (build/bench/ssh_bench.py), BENCH_APT=0 skips the apt timing (issu
 17: `apt update` + `apt install -y nmon` from the boot tests' local Debian
 mirror, tests/boot/fx_aptmirror.py; BENCH_APT=N: N runs, default 1), BENCH_E2FSCK=0 skips
 the e2fsck CPU time against Debian's (build/bench/e2fsck_bench.py; BENCH_E2FSCK_SHAPE for a
-smaller image), BENCH_OUT (default out/bench) is where
+smaller image), BENCH_REPAIR=0 skips xfs_repair -n and btrfs check against Debian's
+(build/bench/repair_bench.py; BENCH_REPAIR_SHAPE), BENCH_OUT (default out/bench) is where
 results.md, boot.svg and bench.log go. `make check` runs it as a smoke test:
 one round, no memory search, no peers, into _build/bench-smoke.
 """
@@ -37,6 +38,7 @@ sys.path.insert(0, os.path.join(TOP, "build"))
 sys.path.insert(0, os.path.join(TOP, "build", "bench"))
 import qemu_args  # noqa: E402  (build/qemu_args.py: shared with make run and the boot tests)
 import e2fsck_bench  # noqa: E402  (build/bench/e2fsck_bench.py: issue 21's e2fsck rows)
+import repair_bench  # noqa: E402  (build/bench/repair_bench.py: xfs_repair -n and btrfs check rows)
 import ssh_bench  # noqa: E402  (build/bench/ssh_bench.py: issue 21's SSH throughput rows)
 
 OUT = os.environ.get("BENCH_OUT") or os.path.join(TOP, "out", "bench")
@@ -398,7 +400,7 @@ def apt_medians(apt):
     return {k: statistics.median(t[k] for t in good) for k in good[0]} if good else {}
 
 
-def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rates=None, guest=None):
+def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rates=None, guest=None, rp=None):
     """OUT/summary.md: the figures README's measured section shows
     (build/measured.py puts it there)."""
     lb = med.get("lifeboat (kernel)")
@@ -442,6 +444,7 @@ def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rat
             apt_med["total"], apt_med["apt update"], apt_med["apt install -y nmon"]))
     if e2 is not None:
         md += e2fsck_bench.rows(e2)
+    md += repair_bench.rows(rp)
     if ssh_rates:
         md += ssh_bench.rows(ssh_rates)
     if guest:
@@ -494,6 +497,7 @@ def main():
                                                       for k, v in apt[-1][0].items()) or "FAILED", apt[-1][1]))
 
     e2 = e2fsck_bench.run(log, RUNS) if os.environ.get("BENCH_E2FSCK", "1") != "0" else None
+    rp = repair_bench.run(log, RUNS) if os.environ.get("BENCH_REPAIR", "1") != "0" else None
 
     mem = {}
     if os.environ.get("BENCH_MEMORY", "1") != "0":
@@ -593,6 +597,7 @@ def main():
             md.append("| %s | %s | %s |" % (n, "%.3f" % statistics.median(v) if v else "-",
                                             ", ".join("%.3f" % x for x in v)))
         md += e2fsck_bench.rows(e2)
+    md += repair_bench.results(rp, RUNS)
     if mem:
         md += ["", "## Memory floor (smallest -m in 8 MiB steps)", "", "| system | MiB |", "|---|---|"]
         for n, v in mem.items():
@@ -604,7 +609,7 @@ def main():
     else:
         md.append("No clean build recorded in _build/timings.txt: a fresh clone's first build, or `make distclean image`, records one.")
     open(os.path.join(OUT, "results.md"), "w").write("\n".join(md) + "\n")
-    summary(times, med, mem, timelines, ssh, iso, apt_med, e2, ssh_rates, guest)
+    summary(times, med, mem, timelines, ssh, iso, apt_med, e2, ssh_rates, guest, rp)
     svg(med, os.path.join(OUT, "boot.svg"))
     log("\n".join(md))
     if never:

@@ -24,9 +24,9 @@ DEBIAN = "/sbin/e2fsck"
 LIFEBOAT = os.path.join(TOP, "_build", "stage", "sbin", "e2fsck")
 
 
-def shape():
-    s = os.environ.get("BENCH_E2FSCK_SHAPE")
-    return tuple(int(x) for x in s.split(",")) if s else SHAPE
+def shape(env="BENCH_E2FSCK_SHAPE", default=SHAPE):
+    s = os.environ.get(env)
+    return tuple(int(x) for x in s.split(",")) if s else default
 
 
 def counts(tops, fanout, depth, files):
@@ -87,10 +87,41 @@ def cpu_seconds(cmd):
     return ru.ru_utime + ru.ru_stime, p.returncode
 
 
-def version(prog):
-    out = subprocess.run([prog, "-V"], capture_output=True, text=True)
-    m = re.search(r"e2fsck (\S+)", out.stdout + out.stderr)
+def version(prog, opt="-V", pattern=r"e2fsck (\S+)"):
+    out = subprocess.run([prog, opt], capture_output=True, text=True)
+    m = re.search(pattern, out.stdout + out.stderr)
     return m.group(1) if m else "?"
+
+
+def alternate(log, label, progs, args, runs, res):
+    """Fill res[name] with the CPU seconds of `prog args` for each (name, prog)
+    in progs, runs alternated after one untimed run to fill the page cache;
+    runs that fail are logged and left out. None when a program is missing."""
+    for _, prog in progs:
+        if not os.path.exists(prog):
+            log("bench: %s: %s missing; section skipped" % (label, prog))
+            return None
+    cpu_seconds([progs[0][1]] + args)
+    for r in range(runs):
+        for name, prog in progs:
+            s, rc = cpu_seconds([prog] + args)
+            log("%s run %d: %-8s %.3f s CPU%s" % (label, r + 1, name, s, "" if rc == 0 else " (exit %d)" % rc))
+            res.setdefault(name, [])
+            if rc == 0:
+                res[name].append(s)
+    return res
+
+
+def ratio_row(what, res):
+    """One summary row: Lifeboat's median CPU time against Debian's, met or
+    missed against 1.0x."""
+    if not res or not res.get("debian") or not res.get("lifeboat"):
+        return "| %s CPU time vs Debian's glibc build | not measured |" % what
+    d, lb = statistics.median(res["debian"]), statistics.median(res["lifeboat"])
+    r = lb / d
+    return ("| %s CPU time (host, %s; %s vs Debian's %s) | Lifeboat %.2f s, Debian %.2f s: "
+            "%.2fx (target 1.0x): %s |" % (what, res["shape"], res["versions"][1], res["versions"][0], lb, d, r,
+                                          "met" if r <= 1.0 else "missed"))
 
 
 def run(log, runs):
@@ -101,24 +132,11 @@ def run(log, runs):
             log("bench: e2fsck: %s missing; section skipped" % prog)
             return None
     path, dirs, nfiles = image(log)
-    res = {"debian": [], "lifeboat": [], "versions": (version(DEBIAN), version(LIFEBOAT)),
+    res = {"versions": ["e2fsck " + version(p) for p in (DEBIAN, LIFEBOAT)],
            "shape": "%d directories %d deep, %d files (mke2fs -d)" % (dirs, shape()[2] + 1, nfiles)}
-    cpu_seconds([DEBIAN, "-fn", path])  # the page cache, for both
-    for r in range(runs):
-        for name, prog in (("debian", DEBIAN), ("lifeboat", LIFEBOAT)):
-            s, rc = cpu_seconds([prog, "-fn", path])
-            log("e2fsck run %d: %-8s %.3f s CPU%s" % (r + 1, name, s, "" if rc == 0 else " (exit %d)" % rc))
-            if rc == 0:
-                res[name].append(s)
-    return res
+    return alternate(log, "e2fsck", (("debian", DEBIAN), ("lifeboat", LIFEBOAT)), ["-fn", path], runs, res)
 
 
 def rows(res):
     """Markdown table rows for the summary."""
-    if not res or not res["debian"] or not res["lifeboat"]:
-        return ["| `e2fsck -fn` CPU time vs Debian's glibc build | not measured |"]
-    d, lb = statistics.median(res["debian"]), statistics.median(res["lifeboat"])
-    r = lb / d
-    return ["| `e2fsck -fn` CPU time (host, %s; e2fsck %s vs Debian's %s) | Lifeboat %.2f s, Debian %.2f s: "
-            "%.2fx (target 1.0x): %s |" % (res["shape"], res["versions"][1], res["versions"][0], lb, d, r,
-                                          "met" if r <= 1.0 else "missed")]
+    return [ratio_row("`e2fsck -fn`", res)]
