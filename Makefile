@@ -275,9 +275,10 @@ fuzz-regress: $(FUZZ_BINS)
 # BOOT_JOBS workers (pytest-xdist), a test file each at a time (--dist
 # loadfile: a module's shared VM stays on one worker); tests/build first, so
 # that its second full build runs beside the boots rather than after them.
+# The 25 slowest tests are listed at the end (--durations): CI's time budget.
 BOOT_JOBS ?= 2
 boot: need-boot image
-	$(PYTHON) -m pytest -p no:cacheprovider -rs -n $(BOOT_JOBS) --dist loadfile \
+	$(PYTHON) -m pytest -p no:cacheprovider -rs --durations=25 -n $(BOOT_JOBS) --dist loadfile \
 		tests/build tests/boot $(PYTEST_ARGS)
 
 print-build-vars:

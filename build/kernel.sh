@@ -10,7 +10,10 @@
 # KEY only re-embeds the initramfs and relinks (the same bytes: the paths of
 # the tree are not in the kernel). Checkouts share a tree one at a time
 # (flock on KEY.lock); the 3 trees used last are kept. LIFEBOAT_KERNEL_CACHE=off
-# builds in SRC and OBJ instead (the reproducibility test's second build).
+# builds in SRC instead (the reproducibility test's second build).
+# The objects are in SRC/obj: in a subdirectory of the source, Kbuild names
+# the source "..", so no compiler argument holds the tree's path and ccache
+# serves a tree elsewhere (another checkout, the second build) the same objects.
 # The initramfs is made in OBJ either way.
 # The initramfs is made here from the gen_init_cpio list (fixed mtimes) and
 # compressed with zstd -19 (8 MiB window): the static binaries share a lot of
@@ -85,6 +88,8 @@ kmake() { make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
 cache=${LIFEBOAT_KERNEL_CACHE:-${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/kernel}
 if [ "$cache" = off ]; then
 	prepare_src "$src"
+	obj=$src/obj
+	mkdir -p "$obj"
 else
 	mkdir -p "$cache"
 	exec 9>"$cache/$key.lock"
@@ -94,9 +99,9 @@ else
 	fi
 	touch "$cache/$key.lock" # last use, for pruning
 	src=$cache/$key/src
-	obj=$cache/$key/obj
-	mkdir -p "$obj"
 	prepare_src "$src"
+	obj=$src/obj
+	mkdir -p "$obj"
 fi
 # embed_initramfs: the initramfs of LIST, compressed, where the configuration
 # says (only rewritten when its bytes change).
@@ -121,7 +126,8 @@ initramfs=$obj/lifeboat-initramfs.cpio.zst
 
 frag=$obj/lifeboat.frag
 cat "$top"/kernel-config/*.config >"$frag.new"
-echo "CONFIG_INITRAMFS_SOURCE=\"$initramfs\"" >>"$frag.new"
+# relative to the objects: the same line in every tree (ccache hits)
+echo "CONFIG_INITRAMFS_SOURCE=\"$(basename "$initramfs")\"" >>"$frag.new"
 if ! cmp -s "$frag.new" "$frag" || [ ! -e "$obj/.config" ]; then
 	kmake tinyconfig >/dev/null
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag.new" >/dev/null
