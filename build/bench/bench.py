@@ -501,13 +501,13 @@ def main():
 
     mem = {}
     if os.environ.get("BENCH_MEMORY", "1") != "0":
-        e2 = os.path.join(WORK, "ext4-1g.img")
-        if not os.path.exists(e2):
-            subprocess.run(["truncate", "-s", "1G", e2], check=True)
-            subprocess.run(["mkfs.ext4", "-q", "-F", e2], check=True)
+        ext4 = os.path.join(WORK, "ext4-1g.img")
+        if not os.path.exists(ext4):
+            subprocess.run(["truncate", "-s", "1G", ext4], check=True)
+            subprocess.run(["mkfs.ext4", "-q", "-F", ext4], check=True)
         args, pattern = systems_["lifeboat (kernel)"]
         args = ["-kernel", os.path.join(TOP, "out", "vmlinuz"), "-append", "console=ttyS0 panic=-1"
-                ] + qemu_args.slot_disks([qemu_args.Disk(e2, 0)])
+                ] + qemu_args.slot_disks([qemu_args.Disk(ext4, 0)])
         mem["lifeboat (prompt + e2fsck -f of 1 GiB ext4)"] = memory_floor("lifeboat", args, pattern, e2fsck_check)
         for name in ("Debian initramfs-tools", "Debian installer"):
             if name in systems_:
