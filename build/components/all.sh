@@ -14,6 +14,8 @@
 # then NAME.sh SRCROOT/PIN BUILDROOT/NAME STAGE runs. The order is topological
 # over `needs`, ties broken by `order: first`, then by name. With COMPONENT
 # names, only those and what they need (transitively) are built.
+# LIFEBOAT_COMPONENT_JOBS (default: the number of cores) components are built
+# at once, each as soon as what it needs is built (below).
 #   build/components/all.sh --order [COMPONENT...]   prints that order only
 set -euo pipefail
 order_only=
@@ -86,26 +88,86 @@ if [ -n "$order_only" ]; then
 fi
 mkdir -p "$1" "$1-tools" "$2" "$3"
 stage=$(cd "$1" && pwd) buildroot=$(cd "$2" && pwd) srcroot=$(cd "$3" && pwd)
-echo "all: building ${comps[*]}" >&2
-declare -A took
-t0=$(date +%s)
-for c in "${comps[@]}"; do
-	p=${pin[$c]}
-	src=$srcroot/$p
+lanes=${LIFEBOAT_COMPONENT_JOBS:-$(nproc)}
+[[ $lanes =~ ^[1-9][0-9]*$ ]] || die "LIFEBOAT_COMPONENT_JOBS=$lanes: not a number of builds at once"
+echo "all: building ${comps[*]} ($lanes at once)" >&2
+
+# build C: unpack its source when needed, then run its recipe (in a lane).
+build() {
+	local c=$1 p=${pin[$1]} st=$stage
+	local src=$srcroot/$p
 	if [ ! -d "$src" ] || ! cmp -s "$pins/$p.pin" "$srcroot/.$p.pin"; then
 		echo "all: unpacking $p into $src" >&2
 		"$here/../source.sh" unpack "$pins/$p.pin" "$src"
 		cp "$pins/$p.pin" "$srcroot/.$p.pin"
 	fi
-	s=$(date +%s)
-	st=$stage
 	[ -z "${tools[$c]}" ] || st=$stage-tools
-	"$here/$c.sh" "$src" "$buildroot/$c" "$st" || die "component $c failed"
-	took[$c]=$(($(date +%s) - s))
+	"$here/$c.sh" "$src" "$buildroot/$c" "$st"
+}
+
+# Up to $lanes components at once (configure scripts are serial; a second
+# lane keeps the other core busy). A component starts once what it needs is
+# built, and one without `order: first` once every `order: first` one is. The
+# first failure starts nothing more.
+# The order to start them in: the most needed first (what more components
+# wait for, transitively), then as above.
+declare -A dependents
+for c in "${comps[@]}"; do
+	dependents[$c]=0
+done
+mark() {
+	local n
+	for n in ${needs[$1]}; do
+		[ -z "${seen[$n]:-}" ] || continue
+		seen[$n]=1
+		dependents[$n]=$((dependents[$n] + 1))
+		mark "$n"
+	done
+}
+for c in "${comps[@]}"; do
+	declare -A seen=()
+	mark "$c"
+done
+mapfile -t sched < <(i=0; for c in "${comps[@]}"; do printf '%04d %04d %s\n' $((9999 - dependents[$c])) $i "$c"; i=$((i + 1)); done | sort | cut -d' ' -f3)
+declare -A took started built lane_of
+running=0 failed=
+t0=$(date +%s)
+ready() {
+	local n
+	for n in ${needs[$1]}; do [ -n "${built[$n]:-}" ] || return 1; done
+	[ "${first[$1]}" = 0 ] || for n in "${comps[@]}"; do
+		[ "${first[$n]}" = 1 ] || [ -n "${built[$n]:-}" ] || return 1
+	done
+}
+while :; do
+	if [ -z "$failed" ]; then
+		for c in "${sched[@]}"; do
+			[ "$running" -lt "$lanes" ] || break
+			[ -z "${started[$c]:-}" ] || continue
+			ready "$c" || continue
+			started[$c]=$(date +%s)
+			build "$c" &
+			lane_of[$!]=$c
+			running=$((running + 1))
+		done
+	fi
+	[ "$running" -gt 0 ] || break
+	rc=0
+	wait -n -p pid || rc=$?
+	c=${lane_of[$pid]}
+	running=$((running - 1))
+	if [ "$rc" != 0 ]; then
+		echo "all: error: component $c failed" >&2
+		failed="$failed $c"
+		continue
+	fi
+	built[$c]=1
+	took[$c]=$(($(date +%s) - started[$c]))
 	echo "all: $c done in ${took[$c]} s" >&2
 done
+[ -z "$failed" ] || die "component(s)$failed failed"
 {
 	echo "all: component times:"
 	for c in "${comps[@]}"; do printf 'all:   %-12s %4d s\n' "$c" "${took[$c]}"; done
-	printf 'all:   %-12s %4d s\n' total $(($(date +%s) - t0))
+	printf 'all:   %-12s %4d s (%d at once)\n' total $(($(date +%s) - t0)) "$lanes"
 } >&2

@@ -69,3 +69,59 @@ def test_a_cycle_or_an_unknown_need_fails_naming_it(tmp_path):
     comp = fake_tree(tmp_path / "2", {"cc": "# pin: musl\n# needs: nosuch\n"})
     r = order(comp)
     assert r.returncode == 1 and "cc.sh needs nosuch" in r.stderr, r.stderr
+
+
+def lane_tree(tmp_path, recipes):
+    """build/components with all.sh and only the recipes {name: (header,
+    body)}, each of pin `fake` (its source already unpacked), and the
+    STAGE, BUILDROOT and SRCROOT arguments of a build."""
+    comp = tmp_path / "build" / "components"
+    comp.mkdir(parents=True)
+    shutil.copy(os.path.join(COMPONENTS, "all.sh"), comp)
+    pins = tmp_path / "build" / "pins"
+    pins.mkdir()
+    (pins / "fake.pin").write_text("fake\n")
+    src = tmp_path / "src"
+    (src / "fake").mkdir(parents=True)
+    (src / ".fake.pin").write_text("fake\n")
+    log = tmp_path / "events"
+    for name, (head, body) in recipes.items():
+        f = comp / (name + ".sh")
+        f.write_text("#!/usr/bin/env bash\n# pin: fake\n%s"
+                     "echo start %s >> %s\n%s\necho end %s >> %s\n" % (head, name, log, body, name, log))
+        f.chmod(0o755)
+    return [str(comp / "all.sh"), str(tmp_path / "stage"), str(tmp_path / "comp"), str(src)], log
+
+
+def test_two_at_once_each_after_what_it_needs(tmp_path):
+    argv, log = lane_tree(tmp_path, {
+        "first": ("# order: first\n", "sleep 0.5"),
+        "lib": ("", "sleep 1"),
+        "app": ("# needs: lib\n", "sleep 0.2"),
+        "other": ("", "sleep 1")})
+    r = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, LIFEBOAT_COMPONENT_JOBS="2"))
+    assert r.returncode == 0, r.stderr
+    ev = log.read_text().split("\n")[:-1]
+    at = {e: i for i, e in enumerate(ev)}
+    # order: first is a barrier; a need is built before what needs it
+    assert ev[:2] == ["start first", "end first"], ev
+    assert at["end lib"] < at["start app"], ev
+    # two lanes: lib and other ran at the same time
+    assert at["start other"] < at["end lib"] and at["start lib"] < at["end other"], ev
+    assert "(2 at once)" in r.stderr, r.stderr
+
+
+def test_a_failed_component_fails_the_build_and_what_needs_it_never_starts(tmp_path):
+    argv, log = lane_tree(tmp_path, {
+        "broken": ("", "sleep 0.2; exit 3"),
+        "user": ("# needs: broken\n", ""),
+        "slow": ("", "sleep 1")})
+    r = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, LIFEBOAT_COMPONENT_JOBS="2"))
+    assert r.returncode == 1, r.stderr
+    assert "component broken failed" in r.stderr, r.stderr
+    ev = log.read_text().split()
+    assert "user" not in ev, ev
+    # the lane already running finishes: no half-built component left behind
+    assert "end slow" in log.read_text(), ev
+    r = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ, LIFEBOAT_COMPONENT_JOBS="x"))
+    assert r.returncode == 1 and "not a number" in r.stderr, r.stderr
