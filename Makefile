@@ -16,8 +16,12 @@ export SOURCE_DATE_EPOCH
 PYTHON := /usr/bin/python3
 
 MUSL_CC := musl-gcc
+HOST_GCC := gcc
+HOST_CLANG := clang
 ifneq ($(shell command -v ccache),)
 MUSL_CC := ccache musl-gcc
+HOST_GCC := ccache gcc
+HOST_CLANG := ccache clang
 endif
 CFLAGS_TARGET := -std=c11 -D_GNU_SOURCE -Os -static -Wall -Wextra -Werror
 CFLAGS_HOST := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=address,undefined \
@@ -47,7 +51,7 @@ FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(addprefix $(B)/fuzz/,$(FUZZ_NAMES))
 FUZZ_SECONDS ?= 60
 CFLAGS_FUZZ := -std=c11 -D_GNU_SOURCE -g -O1 \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Werror
 PINS := $(wildcard build/pins/*.pin)
 # Patches of the components (build/patches/NAME/, applied by lib.sh's copy_src);
@@ -57,7 +61,7 @@ COMPONENT_INPUTS := $(PINS) $(wildcard build/components/*) build/busybox.config 
 OVERLAY_FILES := $(shell find rootfs-overlay -type f -o -type l 2>/dev/null)
 
 .PHONY: FORCE all image deps check-deps run check unit boot size readme bench bench-smoke lint fuzz \
-	fuzz-regress clean distclean print-build-vars need-unit need-lint need-fuzz need-boot
+	fuzz-regress fuzz-bins clean distclean print-build-vars need-unit need-lint need-fuzz need-boot
 all: image
 image: $(OUT)/vmlinuz $(OUT)/lifeboat.iso $(OUT)/SHA256SUMS
 
@@ -230,24 +234,42 @@ bench-smoke: need-boot image
 	@grep '^run 1:' $(BENCH_SMOKE)/stdout.log
 
 # Host unit tests under ASan/UBSan.
-$(B)/unit/%: tests/unit/%.c $(HOST_SRCS) $(HOST_HDRS) $(wildcard tests/unit/*.h) tests/unit/fake_blkid.c | need-unit
+# The host sources (and the blkid fake) are compiled once per flavour into
+# objects that every test and fuzz target links (HOST_OBJS, FUZZ_OBJS); the
+# tests and targets are built in parallel, one job per core.
+HOST_LIB_SRCS := $(HOST_SRCS) tests/unit/fake_blkid.c
+HOST_OBJS := $(patsubst %.c,$(B)/host-asan/%.o,$(HOST_LIB_SRCS))
+FUZZ_OBJS := $(patsubst %.c,$(B)/host-fuzz/%.o,$(HOST_LIB_SRCS))
+TEST_HDRS := $(HOST_HDRS) $(wildcard tests/unit/*.h)
+$(B)/host-asan/%.o: %.c $(TEST_HDRS) | need-unit
 	@mkdir -p $(@D)
 	@echo "CC (host, ASan/UBSan) $@"
-	@gcc $(CFLAGS_HOST) -Iinit -Icommon -Iapt -Itests/unit -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
+	@$(HOST_GCC) $(CFLAGS_HOST) -Iinit -Icommon -Iapt -Itests/unit -c -o $@ $<
+$(B)/unit/%: tests/unit/%.c $(HOST_OBJS) $(TEST_HDRS) | need-unit
+	@mkdir -p $(@D)
+	@echo "CC (host, ASan/UBSan) $@"
+	@$(HOST_GCC) $(CFLAGS_HOST) -Iinit -Icommon -Iapt -Itests/unit -o $@ $< $(HOST_OBJS)
 
-unit: $(UNIT_TESTS)
+unit: need-unit
+	@$(MAKE) --no-print-directory -j$$(nproc) $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 # Fuzzing: clang's libFuzzer with ASan/UBSan over the same sources as unit.
-$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(HOST_SRCS) $(HOST_HDRS) tests/unit/fake_blkid.c | need-fuzz
+$(B)/host-fuzz/%.o: %.c $(TEST_HDRS) | need-fuzz
 	@mkdir -p $(@D)
 	@echo "CC (host, libFuzzer) $@"
-	@clang $(CFLAGS_FUZZ) -Iinit -Icommon -Iapt -o $@ $< $(HOST_SRCS) tests/unit/fake_blkid.c
+	@$(HOST_CLANG) $(CFLAGS_FUZZ) -Iinit -Icommon -Iapt -c -o $@ $<
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) | need-fuzz
+	@mkdir -p $(@D)
+	@echo "CC (host, libFuzzer) $@"
+	@$(HOST_CLANG) $(CFLAGS_FUZZ) -fsanitize=fuzzer -Iinit -Icommon -Iapt -o $@ $< $(FUZZ_OBJS)
+fuzz-bins: need-fuzz
+	@$(MAKE) --no-print-directory -j$$(nproc) $(FUZZ_BINS)
 
 # Each target for FUZZ_SECONDS, from the checked-in seeds; new inputs go to
 # _build/fuzz/corpus, crashes to _build/fuzz/crashes (copy them into
 # tests/fuzz/regressions/<target>/ once fixed).
-fuzz: $(FUZZ_BINS)
+fuzz: fuzz-bins
 	@set -e; for t in $(FUZZ_NAMES); do \
 		mkdir -p $(B)/fuzz/corpus/$$t $(B)/fuzz/crashes/$$t; \
 		echo "== $$t for $(FUZZ_SECONDS) s"; \
@@ -261,7 +283,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 # Every seed and every fixed crash, once each: quick, part of check.
-fuzz-regress: $(FUZZ_BINS)
+fuzz-regress: fuzz-bins
 	@set -e; for t in $(FUZZ_NAMES); do \
 		files=$$(find tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t -type f 2>/dev/null | sort || true); \
 		test -n "$$files" || { echo "fuzz-regress: $$t has no corpus" >&2; exit 1; }; \
