@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # pin: nettle
 # image: tools
-# Static musl libnettle (no hogweed: no GMP) for cryptsetup's crypto backend:
-# a library only, nothing installed into the image.
+# Static musl libnettle (no hogweed: no GMP) for cryptsetup's crypto backend
+# and dropbear's AES-CTR, AES-GCM and SHA-256 (dropbear.sh): a library only,
+# nothing installed into the image. A fat build: AES-NI, PCLMUL and SHA-NI
+# chosen at run time where the CPU has them.
 #   build/components/nettle.sh SRC BUILD STAGE
 # Provides BUILD/prefix/lib/libnettle.a, BUILD/prefix/include/nettle/*.h and
 # BUILD/prefix/lib/pkgconfig/nettle.pc (prefix= points at BUILD/prefix).

@@ -199,6 +199,30 @@ def check_algorithms(port, key):
     assert m and m.group(1) == "curve25519-sha256", got.stderr
 
 
+AES_MODES = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr")
+
+
+def check_aes_modes(vm, port, key):
+    """Issue 21: AES-GCM is offered, and each AES mode (nettle's code, AES-NI
+    where the CPU has it) carries data both ways byte for byte with OpenSSH's
+    client; with AES-CTR a MAC (hmac-sha2-256) is negotiated too."""
+    vm.ok("head -c 3000000 /dev/urandom > /root/aes.src")
+    want = vm.ok("sha256sum < /root/aes.src").split()[0]
+    for cipher in AES_MODES:
+        ssh = ["ssh", "-p", str(port), "-i", key, "-o", "BatchMode=yes", "-c", cipher] + SSH_OPTS + [
+            "root@127.0.0.1"]
+        got = subprocess.run(ssh + ["cat /root/aes.src"], capture_output=True, timeout=timeout(300))
+        assert got.returncode == 0, (cipher, got.stderr)
+        assert hashlib.sha256(got.stdout).hexdigest() == want, "%s: the download differs" % cipher
+        up = subprocess.run(ssh + ["sha256sum"], input=got.stdout, capture_output=True, timeout=timeout(300))
+        assert up.returncode == 0, (cipher, up.stderr)
+        assert up.stdout.split()[0].decode() == want, "%s: the upload differs" % cipher
+        # the cipher really was the one asked for (the client's debug log says so)
+        v = ssh_key_login(port, key, ["-v", "-c", cipher], "DEBUG1")
+        assert v.returncode == 0, v.stderr
+        assert re.search(r"^debug1: kex: server->client cipher: %s " % re.escape(cipher), v.stderr, re.M), v.stderr
+
+
 def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_path):
     key, pub = keygen(tmp_path)
     seen = []
@@ -214,6 +238,8 @@ def test_host_keys_differ_between_boots_and_modern_algorithms(vm_factory, tmp_pa
         assert not any(k.startswith("ssh-dss") for k in keys)
         seen.append(keys)
         check_algorithms(port, key)
+        if boot == 0:
+            check_aes_modes(vm, port, key)
         assert vm.ok("ls /etc/dropbear | wc -l") == "3"
         assert vm.poweroff() == 0
         vm.close()
