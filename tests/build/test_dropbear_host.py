@@ -4,7 +4,10 @@ picks first. Its ChaCha20 makes several blocks at once (build/patches/
 dropbear/0003-*): eight in AVX2 vectors where the CPU has them, as this
 host's does, four in SSE2/NEON ones otherwise (the boot tests' TCG guest,
 test_transfer.py). The packet MAC covers the ciphertext, so a wrong key stream
-would pass it: only the bytes themselves show it."""
+would pass it: only the bytes themselves show it. Its AES modes and SHA-256 are
+nettle's (build/patches/dropbear/0004-* and 0005-*): AES-NI, PCLMUL and SHA-NI
+where the CPU has them, as this host's does (the TCG guest takes nettle's
+portable code: test_ssh.py's check_aes_modes)."""
 import hashlib
 import os
 import subprocess
@@ -51,6 +54,22 @@ def test_a_download_and_an_upload_arrive_unchanged(server, tmp_path):
     assert put.returncode == 0, put.stderr
     assert hashlib.sha256(dst.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest(), \
         "upload changed on the way (%s path)" % path
+
+
+@pytest.mark.parametrize("cipher", ["aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+                                    "aes128-ctr", "aes256-ctr"])
+def test_each_aes_mode_moves_data_both_ways_unchanged(server, tmp_path, cipher):
+    assert {"aes", "pclmulqdq"} <= set(cpu_flags()), "this host has no AES-NI or PCLMUL: nettle's fast path untested"
+    data = hashlib.shake_256(cipher.encode()).digest(2 * 1024 * 1024 + 4321)
+    src = tmp_path / "src.bin"
+    src.write_bytes(data)
+    got = server.ssh("dropbear", cipher, "cat %s" % src, capture_output=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    assert hashlib.sha256(got.stdout).hexdigest() == hashlib.sha256(data).hexdigest(), cipher
+    dst = tmp_path / "dst.bin"
+    put = server.ssh("dropbear", cipher, "cat > %s" % dst, input=data, capture_output=True, timeout=120)
+    assert put.returncode == 0, put.stderr
+    assert hashlib.sha256(dst.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest(), cipher
 
 
 def test_the_client_is_offered_chacha20_first(server):
