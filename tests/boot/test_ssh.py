@@ -203,8 +203,9 @@ AES_MODES = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "
 
 
 def check_aes_modes(vm, port, key):
-    """Issue 21: AES-GCM is offered, and each AES mode (nettle's code, AES-NI
-    where the CPU has it) carries data both ways byte for byte with OpenSSH's
+    """Issue 21: AES-GCM is offered, and each AES mode (nettle's code: its
+    portable path here, as TCG's CPU has no AES-NI; test_dropbear_host.py runs
+    the AES-NI one) carries data both ways byte for byte with OpenSSH's
     client; with AES-CTR a MAC (hmac-sha2-256) is negotiated too."""
     vm.ok("head -c 3000000 /dev/urandom > /root/aes.src")
     want = vm.ok("sha256sum < /root/aes.src").split()[0]

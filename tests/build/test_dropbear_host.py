@@ -38,22 +38,26 @@ def server(tmp_path_factory):
     servers.close()
 
 
+def round_trip(server, tmp_path, cipher, data, what):
+    """data from the server and back to it with cipher, unchanged both ways."""
+    src = tmp_path / "src.bin"
+    src.write_bytes(data)
+    want = hashlib.sha256(data).hexdigest()
+    got = server.ssh("dropbear", cipher, "cat %s" % src, capture_output=True, timeout=120)
+    assert got.returncode == 0, got.stderr
+    assert hashlib.sha256(got.stdout).hexdigest() == want, "download changed on the way (%s)" % what
+    dst = tmp_path / "dst.bin"
+    put = server.ssh("dropbear", cipher, "cat > %s" % dst, input=data, capture_output=True, timeout=120)
+    assert put.returncode == 0, put.stderr
+    assert hashlib.sha256(dst.read_bytes()).hexdigest() == want, "upload changed on the way (%s)" % what
+
+
 def test_a_download_and_an_upload_arrive_unchanged(server, tmp_path):
     # odd sizes: whole runs of 8 and 4 blocks, the one-block tail, and a
     # counter that starts inside a block for the next packet
     data = hashlib.shake_256(b"lifeboat").digest(3 * 1024 * 1024 + 4321)
-    src = tmp_path / "src.bin"
-    src.write_bytes(data)
     path = "avx2" if "avx2" in cpu_flags() else "sse2/neon"
-    got = server.ssh("dropbear", CIPHER, "cat %s" % src, capture_output=True, timeout=120)
-    assert got.returncode == 0, got.stderr
-    assert hashlib.sha256(got.stdout).hexdigest() == hashlib.sha256(data).hexdigest(), \
-        "download changed on the way (%s path)" % path
-    dst = tmp_path / "dst.bin"
-    put = server.ssh("dropbear", CIPHER, "cat > %s" % dst, input=data, capture_output=True, timeout=120)
-    assert put.returncode == 0, put.stderr
-    assert hashlib.sha256(dst.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest(), \
-        "upload changed on the way (%s path)" % path
+    round_trip(server, tmp_path, CIPHER, data, "%s path" % path)
 
 
 @pytest.mark.parametrize("cipher", ["aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
@@ -61,15 +65,7 @@ def test_a_download_and_an_upload_arrive_unchanged(server, tmp_path):
 def test_each_aes_mode_moves_data_both_ways_unchanged(server, tmp_path, cipher):
     assert {"aes", "pclmulqdq"} <= set(cpu_flags()), "this host has no AES-NI or PCLMUL: nettle's fast path untested"
     data = hashlib.shake_256(cipher.encode()).digest(2 * 1024 * 1024 + 4321)
-    src = tmp_path / "src.bin"
-    src.write_bytes(data)
-    got = server.ssh("dropbear", cipher, "cat %s" % src, capture_output=True, timeout=120)
-    assert got.returncode == 0, got.stderr
-    assert hashlib.sha256(got.stdout).hexdigest() == hashlib.sha256(data).hexdigest(), cipher
-    dst = tmp_path / "dst.bin"
-    put = server.ssh("dropbear", cipher, "cat > %s" % dst, input=data, capture_output=True, timeout=120)
-    assert put.returncode == 0, put.stderr
-    assert hashlib.sha256(dst.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest(), cipher
+    round_trip(server, tmp_path, cipher, data, cipher)
 
 
 def test_the_client_is_offered_chacha20_first(server):
