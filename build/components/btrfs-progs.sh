@@ -36,7 +36,10 @@ comp_configure PKG_CONFIG_LIBDIR="$pc" PKG_CONFIG_PATH= \
 # With mimalloc (an object, so it replaces musl's malloc; mimalloc.sh): with
 # musl's, `btrfs check` of make bench's image took about 2x the CPU time of
 # Debian's glibc build, over half of it in the kernel (mmap and munmap).
-comp_make V=1 EXTRA_LDFLAGS="$(needed mimalloc)/mimalloc.o" btrfs.box.static
+# mimalloc-thp.o asks for 2 MiB pages (madvise, where the kernel has THP):
+# the check's page faults went from about 368,000 to 830 and its user time
+# about halved, for 5% more RSS (mimalloc.sh).
+comp_make V=1 EXTRA_LDFLAGS="$(needed mimalloc)/mimalloc-thp.o" btrfs.box.static
 nm "$TREE/btrfs.box.static" | grep -c " T mi_malloc\$" >/dev/null || die "btrfs.box.static is not linked with mimalloc"
 install_bin "$TREE/btrfs.box.static" sbin/btrfs
 for p in mkfs.btrfs btrfstune btrfs-image btrfsck; do install_link sbin/btrfs "sbin/$p"; done
