@@ -6,6 +6,9 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
+
+import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = ["out/vmlinuz", "out/lifeboat.iso", "_build/kernel/lifeboat-initramfs.cpio.zst",
@@ -44,6 +47,15 @@ def test_two_builds_give_the_same_bytes(tmp_path):
                LIFEBOAT_KERNEL_CACHE="off")
     print("second build: VERSION=%s SOURCE_DATE_EPOCH=%s LIFEBOAT_KERNEL_CACHE=off %s" % (
         v["VERSION"], v["SOURCE_DATE_EPOCH"], " ".join(cmd)))
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    if r.returncode != 0:
+        # The reason first and short: CI's log keeps the head of a failure.
+        tail = "\n".join(r.stderr.splitlines()[-60:])
+        free = {d: shutil.disk_usage(d).free >> 20 for d in (str(tree), os.path.expanduser("~"))}
+        sys.stderr.write(r.stderr)
+        pytest.fail("second build failed (exit %d; MiB free: %s; its logs: %s/_build/comp/*/build.log); "
+                    "the end of what it printed:\n%s" % (r.returncode, free, tree, tail), pytrace=False)
     second = {a: sha256(str(tree / a)) for a in ARTIFACTS}
     assert first == second
+    # 3-4 GB the rest of the suite can use (pytest keeps a passed test's tmp_path)
+    shutil.rmtree(tree)
