@@ -53,7 +53,8 @@ def test_two_builds_give_the_same_bytes(tmp_path):
         tail = "\n".join(r.stderr.splitlines()[-60:])
         free = {d: shutil.disk_usage(d).free >> 20 for d in (str(tree), os.path.expanduser("~"))}
         sys.stderr.write(r.stderr)
-        pytest.fail("second build failed (exit %d; MiB free: %s; its logs: %s/_build/comp/*/build.log); "
+        pytest.fail("second build failed (exit %d; MiB free: %s; its tree: %s, a component's log in "
+                    "_build/comp/NAME/build.log); "
                     "the end of what it printed:\n%s" % (r.returncode, free, tree, tail), pytrace=False)
     second = {a: sha256(str(tree / a)) for a in ARTIFACTS}
     assert first == second
