@@ -34,5 +34,11 @@ for obj in mimalloc:0 mimalloc-thp:1; do
 		malloc_usable_size reallocarray; do
 		grep -q " T $sym\$" "$BUILD/symbols" || die "${obj%:*}.o does not define $sym"
 	done
+	# Every aligned call aligned as asked (mimalloc-check.c; the patch 0002-*).
+	# shellcheck disable=SC2086 # CC is a list of words
+	run_logged build "linking mimalloc-check (${obj%:*})" $CC -std=c11 -D_GNU_SOURCE -Os -static \
+		-Wall -Wextra -Werror "$COMP_DIR/mimalloc-check.c" "$BUILD/${obj%:*}.o" -o "$BUILD/mimalloc-check"
+	"$BUILD/mimalloc-check" >"$BUILD/check.out" 2>&1 ||
+		die "${obj%:*}.o: $(cat "$BUILD/check.out")"
 	msg "built BUILD/${obj%:*}.o=$(stat -c %s "$BUILD/${obj%:*}.o")"
 done

@@ -16,6 +16,16 @@ def booted(vm_factory, paths):
     return vm_factory(boot="kernel", disks=[Disk(p, n) for n, p in enumerate(paths)], nic=None, mem=MEM).up()
 
 
+def xfs_note_read_then_off(vm, img):
+    """sda (img, the XFS disk) mounts and its note reads back; after poweroff
+    the host's xfs_repair -n finds img clean."""
+    vm.ok("mkdir -p /media/sda && mount /dev/sda /media/sda")
+    assert vm.ok("cat /media/sda/note") == mk.XFS["files"]["note"].decode().strip()
+    vm.ok("umount /media/sda")
+    assert vm.poweroff() == 0
+    assert_clean(["xfs_repair", "-n", img], img)
+
+
 def test_xfs_repair_finds_a_secondary_superblock(vm_factory, fs_disks, tmp_path):  # noqa: F811
     img = copy_disk(fs_disks, "xfs", tmp_path)
     mk.zero_xfs_primary_superblock(img)
@@ -25,13 +35,42 @@ def test_xfs_repair_finds_a_secondary_superblock(vm_factory, fs_disks, tmp_path)
     assert "found candidate secondary superblock" in out, out
     assert "writing modified primary superblock" in out, out
     vm.ok("xfs_repair -n /dev/sda", 300)
-    vm.ok("mkdir -p /media/sda && mount /dev/sda /media/sda")
-    assert vm.ok("cat /media/sda/note") == mk.XFS["files"]["note"].decode().strip()
-    vm.ok("umount /media/sda")
-    assert vm.poweroff() == 0
-    assert_clean(["xfs_repair", "-n", img], img)
+    xfs_note_read_then_off(vm, img)
     assert host_read(img, "note", "xfs") == mk.XFS["files"]["note"]
     assert data_sha256(host_read(img, "blob", "xfs")) == data_sha256(mk.XFS["files"]["blob"])
+
+
+def virtio_blk(paths):
+    """QEMU arguments: the images at paths as virtio-blk disks, in slot order."""
+    extra = []
+    for n, path in enumerate(paths):
+        extra += ["-drive", "if=none,id=vb%d,format=raw,file=%s" % (n, path),
+                  "-device", "virtio-blk-pci,drive=vb%d,serial=vblk%d" % (n, n)]
+    return extra
+
+
+def test_xfs_tools_do_direct_io_on_virtio_blk_disks(vm_factory, fs_disks, tmp_path):  # noqa: F811
+    """xfsprogs reads and writes a disk with O_DIRECT into memalign(512, ...)
+    buffers. A virtio-blk disk (as Xen's blkfront) wants 512-aligned memory for
+    direct I/O; mimalloc 2.0.9 gave 128-aligned buffers, and xfs_repair failed
+    there ("read failed: Invalid argument", build/patches/mimalloc/0002-*). A
+    SCSI disk asks for 4-byte alignment only: the other tests did not see it."""
+    img = copy_disk(fs_disks, "xfs", tmp_path)
+    scratch = str(tmp_path / "scratch.img")
+    with open(scratch, "wb") as f:
+        f.truncate(300 << 20)
+    vm = vm_factory(boot="kernel", extra=virtio_blk([img, scratch]), nic=None, mem=MEM).up()
+    # what makes this disk a test of the buffers' alignment
+    got = vm.ok("cat /sys/block/sda/queue/dma_alignment /sys/block/sdb/queue/dma_alignment").split()
+    assert got == ["511", "511"], got
+    out = vm.ok("xfs_repair -n /dev/sda", 300)
+    assert "Phase 7" in out, out
+    vm.ok("xfs_repair /dev/sda", 300)
+    vm.ok("mkfs.xfs -q -L lbvirtio /dev/sdb", 120)
+    vm.ok("xfs_repair -n /dev/sdb", 300)
+    xfs_note_read_then_off(vm, img)
+    assert_clean(["xfs_repair", "-n", scratch], scratch)
+    assert "lbvirtio" in mk.host(["xfs_admin", "-l", scratch])[1]
 
 
 def xfs_uuid(img):
