@@ -6,6 +6,7 @@ import re
 import subprocess
 
 import mkfsdisks as mk
+import qemu_args
 from fx_fs import assert_clean, copy_disk, data_sha256, fs_disks, guest_sha256, host_read  # noqa: F401
 from lifeboat_vm import Disk, sha256
 
@@ -40,15 +41,6 @@ def test_xfs_repair_finds_a_secondary_superblock(vm_factory, fs_disks, tmp_path)
     assert data_sha256(host_read(img, "blob", "xfs")) == data_sha256(mk.XFS["files"]["blob"])
 
 
-def virtio_blk(paths):
-    """QEMU arguments: the images at paths as virtio-blk disks, in slot order."""
-    extra = []
-    for n, path in enumerate(paths):
-        extra += ["-drive", "if=none,id=vb%d,format=raw,file=%s" % (n, path),
-                  "-device", "virtio-blk-pci,drive=vb%d,serial=vblk%d" % (n, n)]
-    return extra
-
-
 def test_xfs_tools_do_direct_io_on_virtio_blk_disks(vm_factory, fs_disks, tmp_path):  # noqa: F811
     """xfsprogs reads and writes a disk with O_DIRECT into memalign(512, ...)
     buffers. A virtio-blk disk (as Xen's blkfront) wants 512-aligned memory for
@@ -59,7 +51,7 @@ def test_xfs_tools_do_direct_io_on_virtio_blk_disks(vm_factory, fs_disks, tmp_pa
     scratch = str(tmp_path / "scratch.img")
     with open(scratch, "wb") as f:
         f.truncate(300 << 20)
-    vm = vm_factory(boot="kernel", extra=virtio_blk([img, scratch]), nic=None, mem=MEM).up()
+    vm = vm_factory(boot="kernel", extra=qemu_args.other_disks("virtio-blk", [img, scratch]), nic=None, mem=MEM).up()
     # what makes this disk a test of the buffers' alignment
     got = vm.ok("cat /sys/block/sda/queue/dma_alignment /sys/block/sdb/queue/dma_alignment").split()
     assert got == ["511", "511"], got
