@@ -17,22 +17,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void disktable_mountpoint(const char *root, const char *name, char *buf,
-			  size_t len)
+/* Where mounts (a /proc/self/mounts) says /dev/NAME is mounted. */
+static void mountpoint_in(FILE *mounts, const char *name, char *buf, size_t len)
 {
-	char path[PATH_MAX], line[1024], dev[PATH_MAX], src[512], field[512];
-	char dir[512];
-	FILE *f;
+	char line[1024], dev[PATH_MAX], src[512], field[512], dir[512];
 
 	buf[0] = '\0';
 	/* a cut device name could match another disk's mounts: not mounted */
-	if (!path_join(path, sizeof(path), root, "/proc/self/mounts") ||
-	    !path_join(dev, sizeof(dev), "/dev/", name))
+	if (!path_join(dev, sizeof(dev), "/dev/", name))
 		return;
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), mounts)) {
 		if (sscanf(line, "%511s %511s", src, field) != 2)
 			continue;
 		if (strcmp(src, dev))
@@ -49,7 +43,65 @@ void disktable_mountpoint(const char *root, const char *name, char *buf,
 		}
 		copy_text(buf, len, dir);
 	}
+}
+
+static FILE *open_mounts(const char *root)
+{
+	char path[PATH_MAX];
+
+	if (!path_join(path, sizeof(path), root, "/proc/self/mounts"))
+		return NULL;
+	return fopen(path, "re");
+}
+
+void disktable_mountpoint(const char *root, const char *name, char *buf,
+			  size_t len)
+{
+	FILE *f = open_mounts(root);
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	mountpoint_in(f, name, buf, len);
 	(void)fclose(f); /* read only: nothing to lose */
+}
+
+struct mounts_copy {
+	char *text;
+	size_t len;
+};
+
+/*
+ * One copy of ROOT/proc/self/mounts for every row's look-ups, the probes'
+ * children's too: under QEMU TCG each open and read of it costs about a
+ * millisecond. NULL (each look-up reads the file) when it cannot be made.
+ */
+static FILE *mounts_copy(const char *root, struct mounts_copy *c)
+{
+	FILE *in = open_mounts(root), *out;
+	char buf[4096];
+	size_t n;
+	bool failed;
+
+	c->text = NULL;
+	c->len = 0;
+	if (!in)
+		return NULL;
+	out = open_memstream(&c->text, &c->len);
+	if (!out) {
+		(void)fclose(in);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		(void)fwrite(buf, 1, n, out);
+	failed = ferror(in) || ferror(out);
+	(void)fclose(in);
+	if (fclose(out) || failed || !c->len) {
+		free(c->text);
+		c->text = NULL;
+		return NULL;
+	}
+	return fmemopen(c->text, c->len, "r");
 }
 
 static void flags_text(const struct disk *d, char *buf, size_t len)
@@ -193,19 +245,26 @@ static void no_answer(struct disk_row *row)
 		  "does not answer: reads stall (see lifeboat, failing disks)");
 }
 
-/* A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root. */
-static void mountpoint_of(const char *root, const struct disk_row *row, char *m,
-			  size_t len)
+/*
+ * A stack is mounted by any of its names: /dev/dm-0, /dev/mapper/rl-root.
+ * From mounts, the copy, when there is one.
+ */
+static void mountpoint_of(const char *root, FILE *mounts,
+			  const struct disk_row *row, char *m, size_t len)
 {
-	disktable_mountpoint(root, row->dev, m, len);
-	for (size_t a = 0; !m[0] && a < ARRAY_SIZE(row->alias); a++)
-		if (row->alias[a][0])
-			disktable_mountpoint(root, row->alias[a], m, len);
-}
+	const char *names[] = { row->dev, row->alias[0], row->alias[1] };
 
-static void row_mountpoint(const char *root, struct disk_row *row)
-{
-	mountpoint_of(root, row, row->fs.mounted, sizeof(row->fs.mounted));
+	m[0] = '\0';
+	for (size_t a = 0; !m[0] && a < ARRAY_SIZE(names); a++) {
+		if (!names[a][0])
+			continue;
+		if (!mounts) {
+			disktable_mountpoint(root, names[a], m, len);
+			continue;
+		}
+		rewind(mounts);
+		mountpoint_in(mounts, names[a], m, len);
+	}
 }
 
 /*
@@ -213,13 +272,13 @@ static void row_mountpoint(const char *root, struct disk_row *row)
  * (the first place, when several): read in the probe's child, as a disk
  * that does not answer holds up whoever reads it.
  */
-static void row_os(const char *root, const struct disk_row *row,
+static void row_os(const char *root, FILE *mounts, const struct disk_row *row,
 		   struct disk_fs *fs)
 {
 	char m[sizeof(fs->mounted)], dir[PATH_MAX], *more;
 
 	fs->os[0] = '\0';
-	mountpoint_of(root, row, m, sizeof(m));
+	mountpoint_of(root, mounts, row, m, sizeof(m));
 	more = strstr(m, ",+");
 	if (more)
 		*more = '\0';
@@ -228,15 +287,16 @@ static void row_os(const char *root, const struct disk_row *row,
 }
 
 /* What a row holds: its filesystem, and once mounted its system. */
-static void probe_row(const char *root, const struct disk_row *row,
-		      struct disk_fs *fs)
+static void probe_row(const char *root, FILE *mounts,
+		      const struct disk_row *row, struct disk_fs *fs)
 {
 	disktable_probe(root, row->dev, fs);
-	row_os(root, row, fs);
+	row_os(root, mounts, row, fs);
 }
 
 /* A child probing row's device, its answer on the returned pipe; -1: none. */
-static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
+static int probe_start(const char *root, FILE *mounts,
+		       const struct disk_row *row, pid_t *pid)
 {
 	int p[2];
 
@@ -250,7 +310,7 @@ static int probe_start(const char *root, const struct disk_row *row, pid_t *pid)
 		close(p[0]);
 		/* PID 1's OOM shield and blocked signals are not for it */
 		(void)child_reset();
-		probe_row(root, row, &fs);
+		probe_row(root, mounts, row, &fs);
 		_exit(write(p[1], &fs, sizeof(fs)) == sizeof(fs) ? 0 : 1);
 	}
 	close(p[1]);
@@ -294,7 +354,8 @@ static void probe_collect(struct disk_row *rows, struct pollfd *pfd,
 	}
 }
 
-static void probe_forked(const char *root, struct disk_row *rows, int n)
+static void probe_forked(const char *root, FILE *mounts, struct disk_row *rows,
+			 int n)
 {
 	struct pollfd pfd[DISKTABLE_ROWS_MAX];
 	pid_t pids[DISKTABLE_ROWS_MAX];
@@ -309,7 +370,7 @@ static void probe_forked(const char *root, struct disk_row *rows, int n)
 			no_answer(&rows[i]);
 		if (!wants_probe(&rows[i]))
 			continue;
-		pfd[i].fd = probe_start(root, &rows[i], &pids[i]);
+		pfd[i].fd = probe_start(root, mounts, &rows[i], &pids[i]);
 		if (pfd[i].fd < 0)
 			unknown(&rows[i]);
 		else
@@ -347,20 +408,26 @@ static void held(const char *root, struct disk_row *row)
 void disktable_fill(const char *root, struct disk_row *rows, int n,
 		    int parallel)
 {
+	struct mounts_copy copy;
+	FILE *mounts = mounts_copy(root, &copy);
 	int i;
 
 	if (parallel && n <= DISKTABLE_ROWS_MAX)
-		probe_forked(root, rows, n);
+		probe_forked(root, mounts, rows, n);
 	else
 		for (i = 0; i < n; i++)
 			if (rows[i].no_answer)
 				no_answer(&rows[i]);
 			else if (wants_probe(&rows[i]))
-				probe_row(root, &rows[i], &rows[i].fs);
+				probe_row(root, mounts, &rows[i], &rows[i].fs);
 	for (i = 0; i < n; i++) {
-		row_mountpoint(root, &rows[i]);
+		mountpoint_of(root, mounts, &rows[i], rows[i].fs.mounted,
+			      sizeof(rows[i].fs.mounted));
 		held(root, &rows[i]);
 	}
+	if (mounts)
+		(void)fclose(mounts);
+	free(copy.text);
 }
 
 static const char *dash(const char *s)
