@@ -194,8 +194,21 @@ $(OUT)/vmlinuz: $(B)/initramfs.list $(B)/build-vars $(KERNEL_INPUTS)
 	@mkdir -p $(OUT)
 	$(SUBBUILD) build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel $(CURDIR)/$(B)/initramfs.list $@
 
-$(OUT)/lifeboat.iso: $(OUT)/vmlinuz build/iso.sh $(B)/build-vars
-	build/iso.sh $(OUT)/vmlinuz $(B)/medium-id $(B)/iso $@
+# The ISO's kernel: the same initramfs but for the tools image, which the ISO
+# carries as a file of its own tree and /init mounts from the medium
+# (init/tools.h): booting does not unpack 7 MB a rescue may never use.
+TOOLS_LINE := file /usr/lib/lifeboat/tools.squashfs
+$(B)/initramfs-iso.list: $(B)/initramfs.list
+	grep -v '^$(TOOLS_LINE) ' $< > $@.tmp || true
+	@test $$(( $$(wc -l < $<) - $$(wc -l < $@.tmp) )) = 1 || \
+		{ echo "make: error: no '$(TOOLS_LINE)' line in $<" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(B)/vmlinuz-iso: $(B)/initramfs-iso.list $(B)/build-vars $(KERNEL_INPUTS)
+	$(SUBBUILD) build/kernel.sh $(CURDIR)/$(SRC)/linux $(CURDIR)/$(B)/kernel-iso $(CURDIR)/$(B)/initramfs-iso.list $@
+
+$(OUT)/lifeboat.iso: $(B)/vmlinuz-iso $(TOOLS_IMAGE) build/iso.sh build/isodedup.py $(B)/build-vars
+	build/iso.sh $(B)/vmlinuz-iso $(TOOLS_IMAGE) $(B)/medium-id $(B)/iso $@
 
 $(OUT)/SHA256SUMS: $(OUT)/vmlinuz $(OUT)/lifeboat.iso
 	cd $(OUT) && sha256sum vmlinuz lifeboat.iso > SHA256SUMS

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Make the hybrid BIOS/UEFI ISO around the kernel (initramfs built in).
-#   build/iso.sh VMLINUZ MEDIUM_ID_FILE WORKDIR OUT_ISO
+#   build/iso.sh VMLINUZ TOOLS_IMAGE MEDIUM_ID_FILE WORKDIR OUT_ISO
+# VMLINUZ is the ISO's kernel, whose initramfs lacks the tools image:
+# TOOLS_IMAGE is /lifeboat/tools.squashfs in the ISO's tree, where /init
+# mounts it from the medium (init/tools.h).
 # BIOS: isolinux (El Torito, and from the isohybrid MBR when written to a disk).
 # UEFI: an El Torito EFI image, also exposed as a GPT/MBR partition, holding
 # the kernel as \EFI\BOOT\BOOTX64.EFI (the kernel's EFI stub; the built-in
 # command line puts the console on tty0 and ttyS0).
 set -euo pipefail
-vmlinuz=$1 idfile=$2 work=$3 out=$4
+[ $# = 5 ] || { echo "usage: build/iso.sh VMLINUZ TOOLS_IMAGE MEDIUM_ID_FILE WORKDIR OUT_ISO" >&2; exit 100; }
+vmlinuz=$1 tools=$2 idfile=$3 work=$4 out=$5
 : "${SOURCE_DATE_EPOCH:=0}"
 export SOURCE_DATE_EPOCH
 label=$(cat "$idfile")
 syslinux_bios=/usr/lib/syslinux/modules/bios
 rm -rf "$work"
-mkdir -p "$work/root/isolinux" "$work/root/boot"
+mkdir -p "$work/root/isolinux" "$work/root/boot" "$work/root/lifeboat"
+cp "$tools" "$work/root/lifeboat/tools.squashfs"
 cp /usr/lib/ISOLINUX/isolinux.bin "$syslinux_bios/ldlinux.c32" "$work/root/isolinux/"
 cp "$vmlinuz" "$work/root/boot/vmlinuz"
 cat >"$work/root/isolinux/isolinux.cfg" <<CFG

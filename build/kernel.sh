@@ -9,7 +9,8 @@
 # this script and the compiler's and linker's versions. A build with a known
 # KEY only re-embeds the initramfs and relinks (the same bytes: the paths of
 # the tree are not in the kernel). Checkouts share a tree one at a time
-# (flock on KEY.lock); the 3 trees used last are kept. LIFEBOAT_KERNEL_CACHE=off
+# (flock on KEY.lock; SRC.lock without the cache: out/vmlinuz and the ISO's
+# kernel are two builds of one tree); the 3 trees used last are kept. LIFEBOAT_KERNEL_CACHE=off
 # builds in SRC instead (the reproducibility test's second build).
 # The objects are in SRC/obj: in a subdirectory of the source, Kbuild names
 # the source "..", so no compiler argument holds the tree's path and ccache
@@ -87,6 +88,10 @@ kmake() { make -s -C "$src" O="$obj" ARCH=x86_64 CC="$cc" HOSTCC="$cc" "$@"; }
 
 cache=${LIFEBOAT_KERNEL_CACHE:-${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/kernel}
 if [ "$cache" = off ]; then
+	# one build at a time in the tree (vmlinuz and the ISO's kernel)
+	mkdir -p "$(dirname "$src")"
+	exec 9>"$src.lock"
+	flock 9
 	prepare_src "$src"
 	obj=$src/obj
 	mkdir -p "$obj"

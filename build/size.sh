@@ -6,7 +6,7 @@
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: build/size.sh BUILD_DIR OUT_DIR [MARKDOWN]" >&2; exit 100; }
 b=$1 out=$2 md=${3:-}
-for f in "$out/lifeboat.iso" "$out/vmlinuz" "$b/initramfs.list" "$b/kernel/lifeboat-initramfs.cpio.zst"; do
+for f in "$out/lifeboat.iso" "$out/vmlinuz" "$b/vmlinuz-iso" "$b/initramfs.list" "$b/kernel/lifeboat-initramfs.cpio.zst"; do
 	[ -r "$f" ] || { echo "size: error: $f is missing (make image)" >&2; exit 1; }
 done
 size() { stat -c %s "$1"; }
@@ -14,6 +14,7 @@ src_of() { awk -v p="$1" '$1 == "file" && $2 == p { print $3 }' "$b/initramfs.li
 
 iso=$(size "$out/lifeboat.iso")
 vmlinuz=$(size "$out/vmlinuz")
+vmlinuz_iso=$(size "$b/vmlinuz-iso")
 cpio=$(size "$b/kernel/lifeboat-initramfs.cpio")
 zst=$(size "$b/kernel/lifeboat-initramfs.cpio.zst")
 raw=0
@@ -26,6 +27,7 @@ printf '%-40s %12s\n' "what" "bytes"
 row() { printf '%-40s %12s\n' "$1" "$2"; }
 row lifeboat.iso "$iso"
 row vmlinuz "$vmlinuz"
+row "the ISO's kernel (no tools image)" "$vmlinuz_iso"
 row "initramfs (uncompressed files)" "$raw"
 row "initramfs cpio" "$cpio"
 row "initramfs cpio.zst (as built in)" "$zst"
@@ -69,12 +71,13 @@ group() { echo "$1 B" | sed ':a; s/\B[0-9]\{3\}\>/,&/; ta'; }
 	echo "|---|---|"
 	echo "| \`lifeboat.iso\` | $(group "$iso") (the kernel is stored once: \`/boot/vmlinuz\` and the EFI image's \`BOOTX64.EFI\` share sectors) |"
 	echo "| \`vmlinuz\` (kernel + initramfs, both zstd) | $(group "$vmlinuz"): kernel $(mb $((vmlinuz - zst))), initramfs $(mb "$zst") ($(mb "$raw") unpacked) |"
+	echo "| the ISO's kernel (\`/boot/vmlinuz\`, \`BOOTX64.EFI\`: the same initramfs without the tools image) | $(group "$vmlinuz_iso") |"
 	for f in "${comps[@]}"; do
 		src=$(src_of "$f")
 		[ -z "$src" ] || echo "| \`$f\` (static${note[$f]:-}) | $(mb "$(size "$src")") |"
 	done
 	[ "$tools_bytes" = 0 ] ||
-		echo "| \`/usr/lib/lifeboat/tools.squashfs\` (the tools image, in the initramfs, mounted at boot) | $(mb "$tools_bytes"): $mod_count kernel modules ($(mb "$mod_bytes") unpacked) and the tools of \`# image: tools\` components |"
+		echo "| \`/usr/lib/lifeboat/tools.squashfs\` (the tools image: in \`vmlinuz\`'s initramfs, and \`/lifeboat/tools.squashfs\` on the ISO; mounted at boot) | $(mb "$tools_bytes"): $mod_count kernel modules ($(mb "$mod_bytes") unpacked) and the tools of \`# image: tools\` components |"
 	# what each tool costs, unpacked (the image compresses them together)
 	if [ "$tools_bytes" != 0 ]; then
 		while read -r f; do

@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/klog.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int step_filesystems(struct lb_context *ctx)
@@ -112,7 +115,97 @@ static int step_options(struct lb_context *ctx)
  */
 static int step_tools(struct lb_context *ctx)
 {
+	if (!tools_built_in(ctx->root)) {
+		lb_info("the tools image is the medium's: mounted after the "
+			"disk table");
+		return 0;
+	}
 	return tools_mount(ctx->root, ctx->ops);
+}
+
+/* the child's status when the device it read is not the medium */
+#define NOT_THE_MEDIUM 2
+
+/* No medium at the disk table: one may still come (a USB stick). */
+static int wait_medium_in_background(struct lb_context *ctx)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		lb_warn("cannot fork to wait for the medium: %s; "
+			"missing: " TOOLS_MISSING,
+			strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		(void)child_reset();
+		_exit(tools_wait_medium(ctx->root, ctx->state.medium_id,
+					TOOLS_MEDIUM_LATE_MS, ctx->ops) ?
+			      1 :
+			      0);
+	}
+	lb_info("no Lifeboat medium at sdh or in a CD drive yet: looking for "
+		"one for %d s in the background (pid %d)",
+		TOOLS_MEDIUM_LATE_MS / 1000, (int)pid);
+	return 0;
+}
+
+/*
+ * The ISO's kernel: the tools image on the medium the disk table found.
+ * Reading a disk can stall, so a child mounts it (the same mount table)
+ * and PID 1 waits a bounded time; a medium that does not answer is a
+ * warning, and the prompt comes. No medium yet (or a CD drive holding
+ * something else): a child looks for it in the background.
+ */
+static int step_tools_medium(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	int64_t deadline = now_ms() + TOOLS_MEDIUM_WAIT_MS;
+	struct timespec nap = { 0, 2 * 1000 * 1000 };
+	char dev[32];
+	int status = 0, rc;
+	pid_t pid;
+
+	if (tools_built_in(ctx->root))
+		return 0;
+	rc = tools_medium_pick(ctx->root, st->disks, st->disk_count, st->rows,
+			       st->row_count, st->medium_id, dev, sizeof(dev));
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return wait_medium_in_background(ctx);
+	pid = fork();
+	if (pid < 0) {
+		lb_warn("cannot fork to mount the medium %s: %s; missing: " TOOLS_MISSING,
+			dev, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		(void)child_reset();
+		rc = tools_mount_medium(ctx->root, dev, st->medium_id,
+					ctx->ops);
+		_exit(rc < 0 ? 1 : rc > 0 ? NOT_THE_MEDIUM : 0);
+	}
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			/* dies once its read lets go; reaped as an orphan */
+			kill(pid, SIGKILL);
+			lb_warn("the medium %s does not answer after %d ms: "
+				"no tools image; missing: " TOOLS_MISSING,
+				dev, TOOLS_MEDIUM_WAIT_MS);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == NOT_THE_MEDIUM)
+		return wait_medium_in_background(ctx);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 static int step_hostname(struct lb_context *ctx)
@@ -177,6 +270,8 @@ const struct boot_step boot_steps[] = {
 	{ "disks", step_disks },
 	/* before the network: its children would slow the probes down */
 	{ "disk table", step_disk_table },
+	/* the ISO's kernel: before anything that may want a tool or module */
+	{ "tools on the medium", step_tools_medium },
 	{ "network", step_network },
 	{ "ssh", step_ssh },
 	/* last: a job starts once the disks are named (and probed) */

@@ -25,6 +25,8 @@ import qemu_args  # noqa: E402  (build/qemu_args.py: shared with make run and ma
 
 OUT = os.path.join(TOP, "out")
 VMLINUZ = os.path.join(OUT, "vmlinuz")
+# the ISO's kernel: no tools image in its initramfs, it mounts the medium's
+ISO_KERNEL = os.path.join(TOP, "_build", "vmlinuz-iso")
 ISO = os.path.join(OUT, "lifeboat.iso")
 LOG_DIR = os.path.join(TOP, "_build", "test-logs")
 MULT = float(os.environ.get("LIFEBOAT_TIMEOUT_MULT", "1"))
@@ -99,7 +101,7 @@ def make_disk(path, size_mib, fill=None):
 class VM:
     def __init__(self, name, boot="kernel", disks=(), nic="user", smp=2, mem=512,
                  append="", firmware="bios", extra=(), tmpdir=None, efivars=None,
-                 machine="pc", nic_model="virtio", console="ttyS0"):
+                 machine="pc", nic_model="virtio", console="ttyS0", kernel=None):
         if boot not in BOOT_KINDS:
             raise ValueError("boot=%r: not one of %s" % (boot, ", ".join(BOOT_KINDS)))
         if firmware not in FIRMWARES:
@@ -118,6 +120,8 @@ class VM:
         # QEMU's machine (pc, q35), the NIC's model (qemu_args.NICS) and the
         # console the test talks to: ttyS0, or hvc0 (a virtio console)
         self.machine, self.nic_model, self.console = machine, nic_model, console
+        # boot="kernel": this kernel (VMLINUZ, the one with the tools image)
+        self.kernel = kernel or VMLINUZ
         self.hostfwd = []  # (host port, guest port) on 127.0.0.1
         self.tmpdir = tmpdir or os.path.join(TOP, "_build", "test-tmp", name)
         os.makedirs(self.tmpdir, exist_ok=True)
@@ -144,7 +148,7 @@ class VM:
             cmd += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + OVMF_CODE,
                     "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy]
         if self.boot == "kernel":
-            cmd += ["-kernel", VMLINUZ]
+            cmd += ["-kernel", self.kernel]
             cmd += ["-append", ("console=%s panic=-1 %s" % (self.console, self.append)).strip()]
         elif self.boot == "cdrom":
             cmd += ["-drive", "if=none,id=cd0,media=cdrom,readonly=on,file=" + ISO,

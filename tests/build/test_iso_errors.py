@@ -14,11 +14,13 @@ def test_a_failing_xorriso_fails_the_iso(tmp_path):
     xorriso.chmod(0o755)
     kernel = tmp_path / "vmlinuz"
     kernel.write_bytes(os.urandom(64 * 1024))
+    tools = tmp_path / "tools.squashfs"
+    tools.write_bytes(os.urandom(4096))
     medium = tmp_path / "medium-id"
     medium.write_text("LIFEBOAT_00000000\n")
     out = tmp_path / "out.iso"
     env = dict(os.environ, PATH="%s:%s" % (fake, os.environ["PATH"]), SOURCE_DATE_EPOCH="1700000000")
-    r = subprocess.run([os.path.join(TOP, "build", "iso.sh"), str(kernel), str(medium),
+    r = subprocess.run([os.path.join(TOP, "build", "iso.sh"), str(kernel), str(tools), str(medium),
                         str(tmp_path / "work"), str(out)], capture_output=True, text=True, env=env)
     assert r.returncode != 0, r.stdout + r.stderr
     assert "fake failure for the test" in r.stderr

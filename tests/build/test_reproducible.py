@@ -11,7 +11,7 @@ import sys
 import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARTIFACTS = ["out/vmlinuz", "out/lifeboat.iso", "_build/kernel/lifeboat-initramfs.cpio.zst",
+ARTIFACTS = ["out/vmlinuz", "out/lifeboat.iso", "_build/vmlinuz-iso", "_build/kernel/lifeboat-initramfs.cpio.zst",
              "_build/kernel/lifeboat-initramfs.cpio"]
 
 
