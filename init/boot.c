@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/klog.h>
@@ -150,42 +151,45 @@ static int wait_medium_in_background(struct lb_context *ctx)
 	return 0;
 }
 
-/*
- * The ISO's kernel: the tools image on the medium the disk table found.
- * Reading a disk can stall, so a child mounts it (the same mount table)
- * and PID 1 waits a bounded time; a medium that does not answer is a
- * warning, and the prompt comes. No medium yet (or a CD drive holding
- * something else): a child looks for it in the background.
- */
-static int step_tools_medium(struct lb_context *ctx)
+/* A child mounting DEV's tools image (tools_mount_medium), not waited for. */
+static int start_medium_mount(struct lb_context *ctx, const char *dev)
 {
 	struct boot_state *st = &ctx->state;
-	int64_t deadline = now_ms() + TOOLS_MEDIUM_WAIT_MS;
-	struct timespec nap = { 0, 2 * 1000 * 1000 };
-	char dev[32];
-	int status = 0, rc;
 	pid_t pid;
 
-	if (tools_built_in(ctx->root))
-		return 0;
-	rc = tools_medium_pick(ctx->root, st->disks, st->disk_count, st->rows,
-			       st->row_count, st->medium_id, dev, sizeof(dev));
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		return wait_medium_in_background(ctx);
+	(void)snprintf(st->tools_dev, sizeof(st->tools_dev), "%s", dev);
 	pid = fork();
 	if (pid < 0) {
-		lb_warn("cannot fork to mount the medium %s: %s; missing: " TOOLS_MISSING,
+		lb_warn("cannot fork to mount the medium %s: %s; "
+			"missing: " TOOLS_MISSING,
 			dev, strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		int rc;
+
 		(void)child_reset();
-		rc = tools_mount_medium(ctx->root, dev, st->medium_id,
+		rc = tools_mount_medium(ctx->root, st->tools_dev, st->medium_id,
 					ctx->ops);
 		_exit(rc < 0 ? 1 : rc > 0 ? NOT_THE_MEDIUM : 0);
 	}
+	st->tools_pid = pid;
+	st->tools_deadline = now_ms() + TOOLS_MEDIUM_WAIT_MS;
+	return 0;
+}
+
+/*
+ * That child, waited for until its deadline: 0 (mounted), -1 (failed, or
+ * no answer: it is killed and the prompt comes) or NOT_THE_MEDIUM.
+ */
+static int wait_medium_mount(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	struct timespec nap = { 0, 2 * 1000 * 1000 };
+	pid_t pid = st->tools_pid;
+	int status = 0;
+
+	st->tools_pid = 0;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 
@@ -193,19 +197,101 @@ static int step_tools_medium(struct lb_context *ctx)
 			break;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline) {
+		if (now_ms() >= st->tools_deadline) {
 			/* dies once its read lets go; reaped as an orphan */
 			kill(pid, SIGKILL);
 			lb_warn("the medium %s does not answer after %d ms: "
 				"no tools image; missing: " TOOLS_MISSING,
-				dev, TOOLS_MEDIUM_WAIT_MS);
+				st->tools_dev, TOOLS_MEDIUM_WAIT_MS);
 			return -1;
 		}
 		nanosleep(&nap, NULL);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == NOT_THE_MEDIUM)
-		return wait_medium_in_background(ctx);
+		return NOT_THE_MEDIUM;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/*
+ * The ISO's kernel, right after the disks are named: the disk at sdh (or a
+ * CD drive) is where the medium is, if anywhere; a child reads its label and
+ * mounts it while the disk table probes (reading a disk can stall: PID 1
+ * only waits for it, bounded, after the table).
+ */
+static int step_tools_medium_start(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	char dev[32];
+
+	if (tools_built_in(ctx->root) ||
+	    !tools_medium_first(ctx->root, st->disks, st->disk_count, dev,
+				sizeof(dev)))
+		return 0;
+	return start_medium_mount(ctx, dev);
+}
+
+/*
+ * After the table: that mount's result. Not the medium (or none there): the
+ * table's rows say whether it sits elsewhere (the ISO on a stick, or a copy
+ * on a customer's disk, never mounted); none yet: a child looks for it in
+ * the background. Every failure is a warning, and the prompt comes.
+ */
+static int step_tools_medium(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	char dev[32];
+	int rc;
+
+	if (tools_built_in(ctx->root))
+		return 0;
+	if (st->tools_pid > 0) {
+		rc = wait_medium_mount(ctx);
+		if (rc != NOT_THE_MEDIUM)
+			return rc;
+	}
+	rc = tools_medium_pick(st->disks, st->disk_count, st->rows,
+			       st->row_count, st->medium_id, dev, sizeof(dev));
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		rc = start_medium_mount(ctx, dev) ? -1 : wait_medium_mount(ctx);
+	if (rc == NOT_THE_MEDIUM || rc > 0)
+		return wait_medium_in_background(ctx);
+	return rc;
+}
+
+/*
+ * The banner's table read the mounts while the medium's mount raced it: its
+ * row says where the medium is now mounted, every boot the same.
+ */
+static void medium_row_mounted(struct lb_context *ctx)
+{
+	struct boot_state *st = &ctx->state;
+	char *text;
+
+	for (int i = 0; i < st->row_count; i++) {
+		struct disk_row *row = &st->rows[i];
+
+		if (!row->is_part && !row->stack &&
+		    !strcmp(row->name, st->tools_dev))
+			disktable_mountpoint(ctx->root, row->dev,
+					     row->fs.mounted,
+					     sizeof(row->fs.mounted));
+	}
+	text = disktable_text(st->rows, st->row_count);
+	if (text) {
+		free(st->disk_table);
+		st->disk_table = text;
+	}
+}
+
+static int step_tools_on_medium(struct lb_context *ctx)
+{
+	int rc = step_tools_medium(ctx);
+
+	if (rc == 0 && ctx->state.tools_dev[0])
+		medium_row_mounted(ctx);
+	return rc;
 }
 
 static int step_hostname(struct lb_context *ctx)
@@ -268,10 +354,12 @@ const struct boot_step boot_steps[] = {
 	{ "options file", step_options_file },
 	{ "apt mirror", step_apt_mirror },
 	{ "disks", step_disks },
+	/* the ISO's kernel: the medium mounted while the table probes */
+	{ "medium", step_tools_medium_start },
 	/* before the network: its children would slow the probes down */
 	{ "disk table", step_disk_table },
 	/* the ISO's kernel: before anything that may want a tool or module */
-	{ "tools on the medium", step_tools_medium },
+	{ "tools on the medium", step_tools_on_medium },
 	{ "network", step_network },
 	{ "ssh", step_ssh },
 	/* last: a job starts once the disks are named (and probed) */

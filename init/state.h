@@ -9,6 +9,9 @@
 
 #include "disktable.h"
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #define BOOT_NETWORK_SIZE 160
 #define BOOT_JOBS_SIZE 200
 
@@ -22,6 +25,11 @@ struct boot_state {
 	int row_count;
 	struct disk_row rows[DISKTABLE_ROWS_MAX];
 	char *disk_table;
+	/* the ISO's kernel: the child mounting the medium's tools image
+	 * (0: none), the device it reads and when PID 1 stops waiting */
+	pid_t tools_pid;
+	char tools_dev[32];
+	int64_t tools_deadline;
 	/* the network step: the banner's network line ("" for none) */
 	char network[BOOT_NETWORK_SIZE];
 	/* the jobs step: the banner's jobs line ("" for none) */

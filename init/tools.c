@@ -117,18 +117,21 @@ static int pick(const struct disk *d, char *dev, size_t size)
 	return 0;
 }
 
-int tools_medium_pick(const char *root, const struct disk *disks, int n,
+bool tools_medium_first(const char *root, const struct disk *disks, int n,
+			char *dev, size_t size)
+{
+	for (int i = 0; i < n; i++)
+		if (disks[i].slot == MEDIUM_SLOT)
+			return pick(&disks[i], dev, size) == 0;
+	return first_cd_drive(root, dev, size);
+}
+
+int tools_medium_pick(const struct disk *disks, int n,
 		      const struct disk_row *rows, int r, const char *medium_id,
 		      char *dev, size_t size)
 {
 	int count, last = -1;
 
-	for (int i = 0; i < n; i++)
-		if ((disks[i].flags & DISK_MEDIUM) &&
-		    disks[i].slot == MEDIUM_SLOT)
-			return pick(&disks[i], dev, size);
-	if (first_cd_drive(root, dev, size))
-		return 0;
 	count = labelled_disks(rows, r, medium_id, &last);
 	if (count == 1 && last < n && disks[last].slot < 0)
 		return pick(&disks[last], dev, size);

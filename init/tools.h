@@ -45,16 +45,22 @@ bool tools_built_in(const char *root);
 int tools_mount(const char *root, const struct sys_ops *ops);
 
 /*
- * The device to take the tools from, its name into dev: the disk of disks
- * marked DISK_MEDIUM in the medium's slot; else the first CD drive (sr*)
- * under ROOT/sys/block (tools_mount_medium reads its label); else the one
- * whole disk of the table's rows labelled medium_id, when it sits in no
- * machine slot (a USB stick, an AHCI or NVMe disk: the ISO written to a
- * stick). A labelled disk in slots 0-6, or two labelled disks, are taken to
- * be copies on a customer's disks: -1 with a warning. 1 when there is none
- * (yet: tools_wait_medium).
+ * Where the medium is when there is one, before the disk table (the mount
+ * then overlaps the table's probes): the disk in the medium's slot, else the
+ * first CD drive (sr*) under ROOT/sys/block; its name into dev. Whether it
+ * is the medium, tools_mount_medium reads. false when neither is there.
  */
-int tools_medium_pick(const char *root, const struct disk *disks, int n,
+bool tools_medium_first(const char *root, const struct disk *disks, int n,
+			char *dev, size_t size);
+
+/*
+ * When that was not the medium, the table's rows: the one whole disk
+ * labelled medium_id in no machine slot (an AHCI or NVMe disk, a USB stick:
+ * the ISO written to one), its name into dev, 0. A labelled disk in slots
+ * 0-6, or two labelled disks, are taken to be copies on a customer's disks:
+ * -1 with a warning. 1 when there is none (yet: tools_wait_medium).
+ */
+int tools_medium_pick(const struct disk *disks, int n,
 		      const struct disk_row *rows, int r, const char *medium_id,
 		      char *dev, size_t size);
 

@@ -147,62 +147,60 @@ static int rows_for(struct disk_row *rows, const struct disk *disks, int n,
 	return n;
 }
 
+/* First the disk at sdh, whatever it holds, else a CD drive, else none. */
+static void test_medium_first(void)
+{
+	const char *root = fakeroot_new(rootbuf, sizeof(rootbuf));
+	struct disk disks[2] = { disk("sda", 0, 0), disk("sdh", 7, 0) };
+	char dev[32];
+
+	fakeroot_mkdir(root, "/sys/block/sr1");
+	fakeroot_mkdir(root, "/sys/block/sr0");
+	CHECK(tools_medium_first(root, disks, 2, dev, sizeof(dev)));
+	CHECK_STR(dev, "sdh");
+	CHECK(tools_medium_first(root, disks, 1, dev, sizeof(dev)));
+	CHECK_STR(dev, "sr0");
+	fakeroot_free(root);
+	root = fakeroot_new(rootbuf, sizeof(rootbuf));
+	fakeroot_mkdir(root, "/sys/block/sda");
+	CHECK(!tools_medium_first(root, disks, 1, dev, sizeof(dev)));
+	fakeroot_free(root);
+}
+
 /*
- * sdh when it is the medium, else a CD drive, else the one labelled disk
- * outside the machine's slots (a USB stick); a copy in a slot, or two, never.
+ * Then the table: the one labelled disk outside the machine's slots (a USB
+ * stick); a copy in a slot, or two, never.
  */
 static void test_medium_pick(void)
 {
-	const char *root = fakeroot_new(rootbuf, sizeof(rootbuf));
 	struct disk disks[3] = { disk("sda", 0, 0), disk("sdc", 2, DISK_MEDIUM),
-				 disk("sdh", 7, DISK_MEDIUM) };
+				 disk("sdi", -1, 0) };
 	const char *const labels[3] = { "", ID, ID };
 	struct disk_row rows[3];
 	unsigned int warnings = log_count(LB_WARN);
 	int r = rows_for(rows, disks, 3, labels);
 	char dev[32];
 
-	fakeroot_mkdir(root, "/sys/block/sr1");
-	fakeroot_mkdir(root, "/sys/block/sr0");
-	CHECK_INT(tools_medium_pick(root, disks, 3, rows, r, ID, dev,
-				    sizeof(dev)),
-		  0);
-	CHECK_STR(dev, "sdh");
-	disks[2].flags = DISK_FOREIGN_7;
-	CHECK_INT(tools_medium_pick(root, disks, 3, rows, r, ID, dev,
-				    sizeof(dev)),
-		  0);
-	CHECK_STR(dev, "sr0");
-	CHECK_INT(log_count(LB_WARN) - warnings, 0);
-	fakeroot_free(root);
-
-	/* no CD drive: sdc is in a machine's slot, a copy */
-	root = fakeroot_new(rootbuf, sizeof(rootbuf));
-	fakeroot_mkdir(root, "/sys/block/sda");
-	CHECK_INT(tools_medium_pick(root, disks, 2, rows, 2, ID, dev,
-				    sizeof(dev)),
+	/* sdc is in a machine's slot: a copy */
+	CHECK_INT(tools_medium_pick(disks, 2, rows, 2, ID, dev, sizeof(dev)),
 		  -1);
 	CHECK(strstr(log_last(), "the Lifeboat medium is sdc, not sdh") !=
 	      NULL);
 	CHECK(strstr(log_last(), "missing: ") != NULL);
 	/* the same disk outside the slots: the ISO on a USB stick */
 	disks[1].slot = -1;
-	CHECK_INT(tools_medium_pick(root, disks, 2, rows, 2, ID, dev,
-				    sizeof(dev)),
+	CHECK_INT(tools_medium_pick(disks, 2, rows, 2, ID, dev, sizeof(dev)),
 		  0);
 	CHECK_STR(dev, "sdc");
-	/* two labelled disks and none at sdh: neither */
-	CHECK_INT(tools_medium_pick(root, disks, 3, rows, r, ID, dev,
-				    sizeof(dev)),
+	/* two labelled disks: neither */
+	CHECK_INT(tools_medium_pick(disks, 3, rows, r, ID, dev, sizeof(dev)),
 		  -1);
 	CHECK(strstr(log_last(), "2 disks carry the Lifeboat medium's label") !=
 	      NULL);
 	/* none (yet): no warning, the caller waits (tools_wait_medium) */
-	CHECK_INT(tools_medium_pick(root, disks, 1, rows, 1, ID, dev,
-				    sizeof(dev)),
+	CHECK_INT(tools_medium_pick(disks, 1, rows, 1, ID, dev, sizeof(dev)),
 		  1);
 	CHECK_INT(log_count(LB_WARN) - warnings, 2);
-	fakeroot_free(root);
 }
 
 static void test_medium_mount(void)
@@ -286,6 +284,7 @@ int main(void)
 	test_broken_image_warns();
 	test_missing_image_or_loop();
 	test_medium_label();
+	test_medium_first();
 	test_medium_pick();
 	test_medium_mount();
 	test_wait_medium();
