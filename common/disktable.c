@@ -506,7 +506,7 @@ void disktable_format(FILE *out, const struct disk_row *rows, int n)
 		format_row(out, &rows[i]);
 }
 
-static bool is_medium_row(const struct disk_row *row, const char *medium_id)
+bool disktable_is_medium_row(const struct disk_row *row, const char *medium_id)
 {
 	return !row->is_part && medium_id && medium_id[0] &&
 	       !strcmp(row->fs.type, "iso9660") &&
@@ -519,7 +519,7 @@ void disktable_mark_medium(struct disk *disks, int n, struct disk_row *rows,
 	int i, medium = -1;
 
 	for (i = 0; i < r; i++) {
-		if (!is_medium_row(&rows[i], medium_id))
+		if (!disktable_is_medium_row(&rows[i], medium_id))
 			continue;
 		if (medium < 0 || (rows[i].slot == MEDIUM_SLOT &&
 				   rows[medium].slot != MEDIUM_SLOT))

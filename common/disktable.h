@@ -7,6 +7,7 @@
 #ifndef LIFEBOAT_DISKTABLE_H
 #define LIFEBOAT_DISKTABLE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "disks.h"
@@ -96,6 +97,9 @@ int disktable_rows(const char *root, const char *medium_id,
  * of `lifeboat disks` and of a shell's banner after the first.
  */
 void disktable_print(FILE *out, const char *root, const char *medium_id);
+
+/* Whether row is a whole disk whose filesystem is iso9660 labelled medium_id. */
+bool disktable_is_medium_row(const struct disk_row *row, const char *medium_id);
 
 /*
  * The medium, from the rows' own probe (no read of its own, so a hung disk

@@ -117,8 +117,9 @@ static int step_options(struct lb_context *ctx)
 static int step_tools(struct lb_context *ctx)
 {
 	if (!tools_built_in(ctx->root)) {
-		lb_info("the tools image is the medium's: mounted after the "
-			"disk table");
+		ctx->state.tools_on_medium = true;
+		lb_info("the tools image is the medium's: mounted once the "
+			"disks are named");
 		return 0;
 	}
 	return tools_mount(ctx->root, ctx->ops);
@@ -223,7 +224,7 @@ static int step_tools_medium_start(struct lb_context *ctx)
 	struct boot_state *st = &ctx->state;
 	char dev[32];
 
-	if (tools_built_in(ctx->root) ||
+	if (!st->tools_on_medium ||
 	    !tools_medium_first(ctx->root, st->disks, st->disk_count, dev,
 				sizeof(dev)))
 		return 0;
@@ -242,7 +243,7 @@ static int step_tools_medium(struct lb_context *ctx)
 	char dev[32];
 	int rc;
 
-	if (tools_built_in(ctx->root))
+	if (!st->tools_on_medium)
 		return 0;
 	if (st->tools_pid > 0) {
 		rc = wait_medium_mount(ctx);

@@ -9,6 +9,7 @@
 
 #include "disktable.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -25,8 +26,10 @@ struct boot_state {
 	int row_count;
 	struct disk_row rows[DISKTABLE_ROWS_MAX];
 	char *disk_table;
-	/* the ISO's kernel: the child mounting the medium's tools image
-	 * (0: none), the device it reads and when PID 1 stops waiting */
+	/* the ISO's kernel (no tools image in the initramfs): the child
+	 * mounting the medium's (0: none), the device it reads and when PID 1
+	 * stops waiting */
+	bool tools_on_medium;
 	pid_t tools_pid;
 	char tools_dev[32];
 	int64_t tools_deadline;

@@ -100,9 +100,8 @@ static int labelled_disks(const struct disk_row *rows, int r,
 	int count = 0;
 
 	for (int i = 0; i < r; i++)
-		if (!rows[i].is_part && !rows[i].stack && rows[i].disk >= 0 &&
-		    medium_id[0] && !strcmp(rows[i].fs.type, "iso9660") &&
-		    !strcmp(rows[i].fs.label, medium_id)) {
+		if (!rows[i].stack && rows[i].disk >= 0 &&
+		    disktable_is_medium_row(&rows[i], medium_id)) {
 			*last = rows[i].disk;
 			count++;
 		}
