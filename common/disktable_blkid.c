@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,19 +30,21 @@ static void value(blkid_probe pr, const char *name, char *buf, size_t len)
  * BIOS fake-RAID signatures (Intel RST, DDF, Promise, ...) sit near the end
  * of a disk, one read each, and a VM's disks never carry them: leaving them
  * out halves the table's probe time under TCG. `blkid -p` still sees them.
+ * The last slot is for "zfs_member" (zfs_maybe() below).
  */
-static char *no_fakeraid[] = { "adaptec_raid_member",
-			       "ddf_raid_member",
-			       "hpt37x_raid_member",
-			       "hpt45x_raid_member",
-			       "isw_raid_member",
-			       "jmicron_raid_member",
-			       "lsi_mega_raid_member",
-			       "nvidia_raid_member",
-			       "promise_fasttrack_raid_member",
-			       "silicon_medley_raid_member",
-			       "via_raid_member",
-			       NULL };
+static char *no_probe[] = { "adaptec_raid_member",
+			    "ddf_raid_member",
+			    "hpt37x_raid_member",
+			    "hpt45x_raid_member",
+			    "isw_raid_member",
+			    "jmicron_raid_member",
+			    "lsi_mega_raid_member",
+			    "nvidia_raid_member",
+			    "promise_fasttrack_raid_member",
+			    "silicon_medley_raid_member",
+			    "via_raid_member",
+			    NULL,
+			    NULL };
 
 /*
  * The note, from the headers libblkid found: read through the fd it opened
@@ -65,19 +68,70 @@ static void note(blkid_probe pr, const char *root, struct disk_fs *fs)
 }
 
 /*
- * Where libblkid 2.38's probers read on a disk that holds nothing; a safe
- * probe runs every prober, so a disk that holds something is read there
- * too: ZFS's four labels fill the first and the last 512 KiB, a few probers
- * look at 1, 2 and 4 MiB. Asked for at once these are a few requests to the
- * controller instead of some thirty one after another, each a round trip
- * (about 1 ms under QEMU TCG). Only a hint: libblkid reads the same bytes
- * either way, and what is not read ahead is read when it asks.
+ * ZFS keeps four 256 KiB labels, two at each end of its device; each holds
+ * its nvlist in the 112 KiB from 16 KiB on, ended by a checksum trailer whose
+ * first 8 bytes are ZEC_MAGIC in the writer's byte order. libblkid's ZFS
+ * prober reads all four labels whole, 1 MiB of every disk, which under QEMU
+ * TCG is most of the table's time on blank disks; so it runs only where a
+ * trailer is there. Labels 2 and 3 at libblkid's offsets (the device's end)
+ * and at ZFS's own (its size aligned down to a label).
+ */
+#define ZFS_LABEL (256 << 10)
+#define ZFS_TRAILER ((128 << 10) - 40)
+#define ZEC_MAGIC 0x0210da7ab10c7a11ULL
+
+static int zfs_labels(off_t size, off_t at[6])
+{
+	off_t end = size & ~(off_t)(ZFS_LABEL - 1);
+
+	at[0] = 0;
+	at[1] = ZFS_LABEL;
+	at[2] = size - 2 * ZFS_LABEL;
+	at[3] = size - ZFS_LABEL;
+	at[4] = end - 2 * ZFS_LABEL;
+	at[5] = end - ZFS_LABEL;
+	return 6;
+}
+
+static int zfs_maybe(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END), at[6];
+	int n = size < 2 * ZFS_LABEL ? 0 : zfs_labels(size, at);
+
+	for (int i = 0; i < n; i++) {
+		unsigned char b[8];
+		uint64_t le = 0, be = 0;
+
+		if (at[i] < 0 || pread(fd, b, sizeof(b), at[i] + ZFS_TRAILER) !=
+					 (ssize_t)sizeof(b))
+			continue;
+		for (int j = 0; j < 8; j++) {
+			le |= (uint64_t)b[j] << (8 * j);
+			be = be << 8 | b[j];
+		}
+		if (le == ZEC_MAGIC || be == ZEC_MAGIC)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Where libblkid 2.38's probers read on a disk that holds nothing (ZFS's
+ * labels aside, above): the first 256 KiB (an external XFS log is looked
+ * for in all of it), a sector at 256 and 512 KiB and at 1, 2 and 4 MiB, the
+ * last 64 KiB; and the pages of ZFS's trailers. Asked for at once these are
+ * a few requests to the controller instead of some thirty one after
+ * another, each a round trip (about 1 ms under QEMU TCG). Only a hint:
+ * libblkid reads the same bytes either way, and what is not read ahead is
+ * read when it asks.
  */
 static void read_ahead(int fd)
 {
-	static const off_t head = 512 << 10, tail = 512 << 10;
-	static const off_t pages[] = { 1 << 20, 2 << 20, 4 << 20 };
-	off_t size = lseek(fd, 0, SEEK_END);
+	static const off_t head = 256 << 10, tail = 64 << 10;
+	static const off_t pages[] = { 256 << 10, 512 << 10, 1 << 20, 2 << 20,
+				       4 << 20 };
+	off_t size = lseek(fd, 0, SEEK_END), at[6];
+	int n = zfs_labels(size, at);
 
 	if (size <= 0)
 		return;
@@ -89,6 +143,10 @@ static void read_ahead(int fd)
 		if (pages[i] < size)
 			(void)posix_fadvise(fd, pages[i], 4096,
 					    POSIX_FADV_WILLNEED);
+	for (int i = 1; i < n; i++)
+		if (at[i] >= head && at[i] + ZFS_TRAILER < size)
+			(void)posix_fadvise(fd, (at[i] + ZFS_TRAILER) & ~4095,
+					    4096, POSIX_FADV_WILLNEED);
 }
 
 /*
@@ -126,7 +184,9 @@ static void probe_fd(int fd, const char *root, struct disk_fs *fs)
 	blkid_probe_set_superblocks_flags(
 		pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
 			    BLKID_SUBLKS_VERSION | BLKID_SUBLKS_MAGIC);
-	blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, no_fakeraid);
+	no_probe[ARRAY_SIZE(no_probe) - 2] = zfs_maybe(fd) ? NULL :
+							     "zfs_member";
+	blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, no_probe);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	if (blkid_do_safeprobe(pr) == 0) {
