@@ -13,6 +13,9 @@
 # with busybox's, hence `needs: busybox`).
 # Without libinih (not on the archive): mkfs.xfs reads no config files
 # (build/patches/xfsprogs/0001-*).
+# CRC32C by SSE4.2's crc32 instruction where the CPU has it (0002-*): it
+# checksums every metadata block, and the table code was 20% of xfs_repair -n's
+# user time (1.05x Debian's CPU time on make bench's XFS; with it 0.97x).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" xfsprogs "$@"
 
