@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from lifeboat_vm import ISO, Disk, make_disk, sha256
+from lifeboat_vm import ISO, TOP, Disk, make_disk, sha256
 
 SCRAMBLED = [4, 0, 6, 2, 5, 1, 3]
 
@@ -335,8 +335,7 @@ def test_layered_disks_shown_and_untouched(vm_factory, tmp_path):
 # table's time), and still names ZFS and an external XFS log. The ZFS pool and
 # the XFS log are util-linux's own test images, from Debian's source package
 # (made upstream with ZFS and xfsprogs), never by the image's binaries.
-BLKID_IMAGES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                            "_build", "src", "util-linux", "tests", "ts", "blkid", "images-fs")
+BLKID_IMAGES = os.path.join(TOP, "_build", "src", "util-linux", "tests", "ts", "blkid", "images-fs")
 # the kernel's partition scan and the table's probe of a blank disk: 712
 # sectors (356 KiB) measured, 2088 before; at most 512 KiB
 BLANK_READ_MAX_SECTORS = 1024
