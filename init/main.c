@@ -19,7 +19,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,6 +32,34 @@ static struct lb_context ctx;
 static struct supervisor sv;
 static char *clean_env[] = { "PATH=/sbin:/usr/sbin:/bin:/usr/bin", "HOME=/",
 			     NULL };
+
+/*
+ * Get the kernel's random generator ready while the user reads the prompt.
+ * Under emulation with no RDRAND (QEMU's TCG) it is not ready until someone
+ * waits for it: the jitter-entropy loop runs only then, and takes about half
+ * a second there, a wait `service ssh start` (its first host key) and any
+ * other first reader would have. A child at the lowest priority waits for
+ * one byte, which starts that loop, and ends; PID 1 reaps it as any orphan.
+ */
+static void ready_random(void)
+{
+	pid_t pid = fork();
+	unsigned char byte;
+
+	if (pid < 0) {
+		lb_warn("cannot start the random generator's warm-up: %s",
+			strerror(errno));
+		return;
+	}
+	if (pid > 0)
+		return; /* no line: on a verbose console it would follow the prompt */
+	(void)child_reset();
+	(void)setsid();
+	(void)setpriority(PRIO_PROCESS, 0, 19);
+	while (getrandom(&byte, 1, 0) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
 
 static void reap(void)
 {
@@ -155,6 +185,7 @@ int main(void)
 			prompted = true;
 			/* the sinks are attached: the buffer is no use now */
 			log_seal();
+			ready_random();
 		}
 		wait_signal(&all);
 	}

@@ -262,10 +262,11 @@ def guest_copy_rates(port, key):
 
 def ssh_timeline(at_prompt=False, after_login=None):
     """Wall seconds from `service ssh start` to a successful SSH login. The
-    key comes as ssh_key= at boot (its script also gets the kernel's random
-    generator ready, as it would for a fleet), or with at_prompt typed at the
-    prompt by the user, with no boot option: the first host key then waits
-    for the generator (about half a second under TCG)."""
+    key comes as ssh_key= at boot, as it would for a fleet, or with at_prompt
+    typed at the prompt by the user, with no boot option. Either way /init
+    has got the kernel's random generator ready after the prompt (without
+    that, the first host key would wait about half a second for it under
+    TCG)."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
