@@ -8,7 +8,7 @@ import time
 
 import pexpect
 
-from lifeboat_vm import Disk, free_port, make_disk, pause, timeout
+from lifeboat_vm import TOP, Disk, free_port, make_disk, pause, timeout
 
 SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30"]
@@ -276,8 +276,7 @@ def test_random_generator_is_ready_soon_after_the_prompt(vm_factory, tmp_path):
     half a second. /init gets it ready in the background once the prompt is
     up, with no boot option at all (the key typed at the prompt); no host key
     is made before the user asks, and none is in the image."""
-    listed = open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))), "_build", "initramfs.list")).read()
+    listed = open(os.path.join(TOP, "_build", "initramfs.list")).read()
     assert not re.search(r"^\S+ /etc/dropbear\b", listed, re.M), "host keys in the image"
     key, pub = keygen(tmp_path)
     port = free_port()
