@@ -107,9 +107,9 @@ def test_kernel_allocates_small_objects_with_slub(vm_factory):
     """The kernel's slab allocator is SLUB, not tinyconfig's SLOB (whose
     first-fit walk made ACPI's interpreter, QEMU's _PRT loop above all,
     several times slower under TCG; make bench measures that). SLUB's caches
-    are in /sys/kernel/slab, and it accounts the dentry and inode caches as
-    reclaimable (SLOB counted every slab page as unreclaimable): 20,000
-    tmpfs files raise SReclaimable, and deleting them gives it back."""
+    are in /sys/kernel/slab, and it accounts the dentry cache as reclaimable
+    (SLOB counted every slab page as unreclaimable): 20,000 tmpfs files
+    raise SReclaimable by their dentries, and deleting them gives it back."""
     vm = vm_factory(nic=None).up(240)
     caches = vm.ok("ls /sys/kernel/slab 2>/dev/null | grep -c '^kmalloc-' || true")
     assert caches.isdigit() and int(caches) > 0, "no SLUB kmalloc caches in /sys/kernel/slab (%r)" % caches
