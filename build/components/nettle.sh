@@ -2,8 +2,8 @@
 # pin: nettle
 # image: tools
 # Static musl libnettle (no hogweed: no GMP) for cryptsetup's crypto backend
-# and dropbear's AES-CTR, AES-GCM and SHA-256 (dropbear.sh): a library only,
-# nothing installed into the image. A fat build: AES-NI, PCLMUL and SHA-NI
+# and dropbear's AES-CTR, AES-GCM, SHA-256 and Poly1305 (dropbear.sh): a
+# library only, nothing installed into the image. A fat build: AES-NI, PCLMUL and SHA-NI
 # chosen at run time where the CPU has them; GHASH with PCLMUL four blocks
 # at a time (build/patches/nettle/0001-*), checked by nettle's own gcm-test.
 #   build/components/nettle.sh SRC BUILD STAGE

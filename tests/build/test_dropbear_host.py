@@ -4,7 +4,9 @@ picks first. Its ChaCha20 makes several blocks at once (build/patches/
 dropbear/0003-*): eight in AVX2 vectors where the CPU has them, as this
 host's does, four in SSE2/NEON ones otherwise (the boot tests' TCG guest,
 test_transfer.py). The packet MAC covers the ciphertext, so a wrong key stream
-would pass it: only the bytes themselves show it. Its AES modes and SHA-256 are
+would pass it: only the bytes themselves show it. The MAC is nettle's
+Poly1305 (build/patches/dropbear/0006-*): a wrong tag ends the connection, and
+a packet 8 bytes past a multiple of 16 ends in a partial Poly1305 block. Its AES modes and SHA-256 are
 nettle's (build/patches/dropbear/0004-* and 0005-*): AES-NI, PCLMUL and SHA-NI
 where the CPU has them, as this host's does (the TCG guest takes nettle's
 portable code: test_ssh.py's check_aes_modes)."""
