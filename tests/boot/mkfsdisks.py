@@ -299,6 +299,58 @@ def break_btrfs_log(path):
     return log_root
 
 
+BTRFS_HEADER = 101  # a tree block's header: csum, fsid, bytenr, ..., nritems, level
+BTRFS_ITEM = 25  # a leaf's item: key (17 bytes), data offset, data size
+
+
+def _leaf_free_byte(block):
+    """Offset of a byte in a leaf's free space (between its item headers and
+    its item data), or None."""
+    n = struct.unpack_from("<I", block, 96)[0]
+    ends = [struct.unpack_from("<I", block, BTRFS_HEADER + BTRFS_ITEM * i + 17)[0] for i in range(n)]
+    first_free, data = BTRFS_HEADER + BTRFS_ITEM * n, BTRFS_HEADER + min(ends, default=len(block) - BTRFS_HEADER)
+    return first_free if first_free < data else None
+
+
+def stale_btrfs_block(path):
+    """Write a second version of one of the filesystem's leaves (the same
+    logical address and generation, one byte of its free space changed, its
+    checksum right) into never-used space at the end of the disk: what a
+    device's stale copy can look like. The filesystem stays clean (nothing
+    refers to that space); `btrfs rescue chunk-recover`, which scans the whole
+    device for tree blocks, finds two differing blocks at one address and
+    gives up ("scan chunk headers error"). Returns the copy's offset."""
+    with open(path, "r+b") as f:
+        f.seek(BTRFS_SUPER)
+        sb = f.read(4096)
+        if sb[0x40:0x48] != b"_BHRfS_M":
+            raise RuntimeError("%s: no btrfs superblock" % path)
+        fsid, nodesize = sb[0x20:0x30], struct.unpack_from("<I", sb, 0x94)[0]
+        f.seek(0)
+        disk = f.read()
+        at = disk.find(fsid, 1 << 20)
+        while at >= 0:
+            start = at - 0x20
+            block = bytearray(disk[start:start + nodesize])
+            if (start % 4096 == 0 and len(block) == nodesize and block[100] == 0 and
+                    struct.unpack_from("<I", block, 0)[0] == crc32c(block[0x20:])):
+                free = _leaf_free_byte(block)
+                if free is not None:
+                    break
+            at = disk.find(fsid, at + 1)
+        else:
+            raise RuntimeError("%s: no btrfs leaf with free space found" % path)
+        block[free] ^= 0xFF
+        block[0:32] = bytes(32)
+        struct.pack_into("<I", block, 0, crc32c(block[0x20:]))
+        dest = (len(disk) - 2 * nodesize) // nodesize * nodesize
+        if disk[dest:dest + nodesize] != bytes(nodesize):
+            raise RuntimeError("%s: the space at %d is in use" % (path, dest))
+        f.seek(dest)
+        f.write(block)
+    return dest
+
+
 def fat_dirty_offset(boot_sector):
     """Byte of the boot sector holding the dirty bit: 0x41 on FAT32 (its
     16-bit FAT size is 0), 0x25 on FAT12/16."""

@@ -156,6 +156,24 @@ def test_btrfs_rescue_zero_log_clears_an_unreadable_log(vm_factory, fs_disks, tm
     assert host_read(img, "root/note", "btrfs") == mk.BTRFS["files"]["root/note"]
 
 
+def test_btrfs_rescue_chunk_recover_says_why_it_stops(vm_factory, fs_disks, tmp_path):  # noqa: F811
+    """A disk with a stale, differing copy of a tree block: chunk-recover's
+    scan gives up, as Debian's does, with its reason, and writes nothing. It
+    died of SIGSEGV on musl (build/patches/btrfs-progs/0002-*)."""
+    img = copy_disk(fs_disks, "btrfs", tmp_path)
+    mk.stale_btrfs_block(img)
+    assert_clean(["btrfs", "check", img], img)
+    before = sha256(img)
+    vm = booted(vm_factory, [img])
+    out, rc = vm.run("btrfs rescue chunk-recover -y /dev/sda", 300)
+    assert "Segmentation fault" not in out and rc < 128, "exit %d:\n%s" % (rc, out)
+    assert "scan chunk headers error" in out, out
+    assert vm.ok("echo still here") == "still here"
+    assert vm.poweroff() == 0
+    assert sha256(img) == before, "chunk-recover wrote to a disk it gave up on"
+    assert_clean(["btrfs", "check", img], img)
+
+
 def host_fsck_fat(img, tmp_path):
     first, count = mk.part_range(img, 1)
     return mk.host(["fsck.fat", "-n", mk.extract(img, first, count, str(tmp_path / "esp1.img"))])
