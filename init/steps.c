@@ -94,6 +94,7 @@ int step_disks(struct lb_context *ctx)
 {
 	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
+	int64_t named, settled;
 	int pending, n;
 
 	/*
@@ -108,6 +109,7 @@ int step_disks(struct lb_context *ctx)
 	if (pending > 0)
 		lb_warn("%d disk(s) still not ready after %d ms; going on",
 			pending, DISK_WAIT_MS);
+	named = now_ms();
 	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
 	/* sysfs only: no disk is read here, so none can hold PID 1 up */
 	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
@@ -120,11 +122,15 @@ int step_disks(struct lb_context *ctx)
 		n = disks_scan(ctx->root, st->disks, MAX_DISKS);
 		disks_keep_no_answer(before, was, st->disks, n);
 	}
+	settled = now_ms();
 	for (int i = 0; i < n; i++)
 		lb_info("disk %s slot %d, %llu bytes", st->disks[i].name,
 			st->disks[i].slot, st->disks[i].bytes);
 	st->disk_count = n;
-	lb_info("disks: %d found in %lld ms", n, (long long)(now_ms() - start));
+	lb_info("disks: %d found in %lld ms (named %lld, partition tables "
+		"%lld)",
+		n, (long long)(now_ms() - start), (long long)(named - start),
+		(long long)(settled - named));
 	return 0;
 }
 

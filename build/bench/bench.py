@@ -202,9 +202,11 @@ def lifeboat_timeline(child):
             ms["prompt"] = t
         if what.startswith("net: eth0"):
             ms["network lease"] = t
-        m = re.match(r"init: disks: \d+ found in (\d+) ms", what)
+        m = re.match(r"init: disks: \d+ found in (\d+) ms(?: \(named (\d+), partition tables (\d+)\))?", what)
         if m:
             ms["disk step"] = int(m.group(1))
+            if m.group(2):
+                ms["disks named"], ms["partition tables"] = int(m.group(2)), int(m.group(3))
         m = re.match(r"init: disk table probed in (\d+) ms", what)
         if m:
             ms["disk table"] = int(m.group(1))
@@ -580,6 +582,8 @@ def main():
         if prompt is not None and start is not None:
             md.append("| /init: start to prompt (includes the bounded disk wait) | %.0f |" % (prompt - start))
         for key, what in (("disk step", "of which: disks named, slots checked, medium found"),
+                          ("disks named", "of which, in it: every disk named (a look through sysfs)"),
+                          ("partition tables", "of which, in it: the kernel's partition scans waited for"),
                           ("disk table", "of which: the banner's disk table (libblkid, a disk a child)")):
             if mid(key) is not None:
                 md.append("| %s | %.0f |" % (what, mid(key)))
