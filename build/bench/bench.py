@@ -518,8 +518,8 @@ def main():
                 log("ssh start to login, %s: %s" % (how, "%.2f s" % took if took else "FAILED"))
                 if took:
                     ssh.setdefault(how, []).append(took)
-        # as many alternated rounds as the boots: single rounds of one
-        # cipher spread up to 30% here, and three left the medians 10% apart
+        # BENCH_RUNS alternated rounds, as the peers' boots: single rounds of
+        # one cipher spread up to 30% here, and three left the medians 10% apart
         ssh_rates = ssh_bench.run(log, RUNS)
         if ssh_rates:
             ssh_rates["start"] = ssh_bench.start_to_login(log, min(RUNS, 3))
