@@ -307,8 +307,9 @@ def _leaf_free_byte(block):
     """Offset of a byte in a leaf's free space (between its item headers and
     its item data), or None."""
     n = struct.unpack_from("<I", block, 96)[0]
-    ends = [struct.unpack_from("<I", block, BTRFS_HEADER + BTRFS_ITEM * i + 17)[0] for i in range(n)]
-    first_free, data = BTRFS_HEADER + BTRFS_ITEM * n, BTRFS_HEADER + min(ends, default=len(block) - BTRFS_HEADER)
+    # each item's data offset, from the end of the header; the data grows down
+    offsets = [struct.unpack_from("<I", block, BTRFS_HEADER + BTRFS_ITEM * i + 17)[0] for i in range(n)]
+    first_free, data = BTRFS_HEADER + BTRFS_ITEM * n, BTRFS_HEADER + min(offsets, default=len(block) - BTRFS_HEADER)
     return first_free if first_free < data else None
 
 
