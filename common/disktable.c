@@ -354,23 +354,39 @@ static void probe_collect(struct disk_row *rows, struct pollfd *pfd,
 	}
 }
 
+/* A LUKS volume's state, the array an md member is in: from sysfs. */
+static void held(const char *root, struct disk_row *row)
+{
+	char holder[STACKS_NAME_MAX];
+	int luks = !strcmp(row->fs.type, "crypto_LUKS");
+
+	if (row->stack || (!luks && strcmp(row->fs.type, "linux_raid_member")))
+		return;
+	if (stacks_holder(root, row->dev, holder, sizeof(holder)))
+		copy_text(row->state, sizeof(row->state),
+			  luks ? "locked" : "not in an active array");
+	else
+		cut_fmt(row->state, sizeof(row->state), "%s%s",
+			luks ? "open as /dev/mapper/" : "in ", holder);
+}
+
 static void probe_forked(const char *root, FILE *mounts, struct disk_row *rows,
-			 int n)
+			 int n, const bool *pick, int64_t deadline)
 {
 	struct pollfd pfd[DISKTABLE_ROWS_MAX];
 	pid_t pids[DISKTABLE_ROWS_MAX];
-	int64_t deadline = now_ms() + PROBE_WAIT_MS;
 	int i, left = 0;
 
 	for (i = 0; i < n; i++) {
 		pids[i] = -1;
 		pfd[i].fd = -1;
 		pfd[i].events = POLLIN;
-		if (rows[i].no_answer)
-			no_answer(&rows[i]);
-		if (!wants_probe(&rows[i]))
+		if (!pick[i])
 			continue;
-		pfd[i].fd = probe_start(root, mounts, &rows[i], &pids[i]);
+		/* what waited for a row that never answered has none left */
+		if (now_ms() < deadline)
+			pfd[i].fd =
+				probe_start(root, mounts, &rows[i], &pids[i]);
 		if (pfd[i].fd < 0)
 			unknown(&rows[i]);
 		else
@@ -389,45 +405,84 @@ static void probe_forked(const char *root, FILE *mounts, struct disk_row *rows,
 	}
 }
 
-/* A LUKS volume's state, the array an md member is in: from sysfs. */
-static void held(const char *root, struct disk_row *row)
+static void probe_rows(const char *root, FILE *mounts, struct disk_row *rows,
+		       int n, int parallel, const bool *pick, int64_t deadline)
 {
-	char holder[STACKS_NAME_MAX];
-	int luks = !strcmp(row->fs.type, "crypto_LUKS");
-
-	if (row->stack || (!luks && strcmp(row->fs.type, "linux_raid_member")))
+	if (parallel) {
+		probe_forked(root, mounts, rows, n, pick, deadline);
 		return;
-	if (stacks_holder(root, row->dev, holder, sizeof(holder)))
-		copy_text(row->state, sizeof(row->state),
-			  luks ? "locked" : "not in an active array");
-	else
-		cut_fmt(row->state, sizeof(row->state), "%s%s",
-			luks ? "open as /dev/mapper/" : "in ", holder);
+	}
+	for (int i = 0; i < n; i++)
+		if (pick[i])
+			probe_row(root, mounts, &rows[i], &rows[i].fs);
 }
 
-void disktable_fill(const char *root, struct disk_row *rows, int n,
-		    int parallel)
+/* The row of the disk that partition row i is on (it comes first). */
+static int disk_row_of(const struct disk_row *rows, int i)
 {
+	for (int j = i - 1; j >= 0; j--)
+		if (!rows[j].is_part && !rows[j].stack &&
+		    rows[j].disk == rows[i].disk)
+			return j;
+	return -1;
+}
+
+/* A partition of the disk in the medium's slot, when there is a medium. */
+static bool at_medium_slot(const struct disk_row *rows, int i,
+			   const char *medium_id)
+{
+	int d = rows[i].is_part ? disk_row_of(rows, i) : -1;
+
+	return medium_id && medium_id[0] && d >= 0 &&
+	       rows[d].slot == MEDIUM_SLOT;
+}
+
+/*
+ * The medium's own partitions (its ISO image and EFI image, sdh1 and sdh2)
+ * are Lifeboat's, not the machine's: two probes more at every boot, about
+ * 20 ms under TCG. So a partition of the disk in the medium's slot waits for
+ * that disk's probe: the medium's are left out (the medium is one row), a
+ * customer's disk's are probed then, by the same deadline.
+ */
+int disktable_fill(const char *root, struct disk_row *rows, int n, int parallel,
+		   const char *medium_id)
+{
+	bool now[DISKTABLE_ROWS_MAX], later[DISKTABLE_ROWS_MAX];
+	int64_t deadline = now_ms() + PROBE_WAIT_MS;
 	struct mounts_copy copy;
 	FILE *mounts = mounts_copy(root, &copy);
-	int i;
+	int i, kept;
 
-	if (parallel && n <= DISKTABLE_ROWS_MAX)
-		probe_forked(root, mounts, rows, n);
-	else
-		for (i = 0; i < n; i++)
-			if (rows[i].no_answer)
-				no_answer(&rows[i]);
-			else if (wants_probe(&rows[i]))
-				probe_row(root, mounts, &rows[i], &rows[i].fs);
+	/* disktable_collect() makes at most this many */
+	if (n > DISKTABLE_ROWS_MAX)
+		n = DISKTABLE_ROWS_MAX;
 	for (i = 0; i < n; i++) {
-		mountpoint_of(root, mounts, &rows[i], rows[i].fs.mounted,
-			      sizeof(rows[i].fs.mounted));
-		held(root, &rows[i]);
+		if (rows[i].no_answer)
+			no_answer(&rows[i]);
+		later[i] = wants_probe(&rows[i]) &&
+			   at_medium_slot(rows, i, medium_id);
+		now[i] = wants_probe(&rows[i]) && !later[i];
+	}
+	probe_rows(root, mounts, rows, n, parallel, now, deadline);
+	for (i = 0; i < n; i++)
+		now[i] = later[i] &&
+			 !disktable_is_medium_row(&rows[disk_row_of(rows, i)],
+						  medium_id);
+	probe_rows(root, mounts, rows, n, parallel, now, deadline);
+	for (i = kept = 0; i < n; i++) {
+		if (later[i] && !now[i])
+			continue;
+		if (kept != i)
+			rows[kept] = rows[i];
+		mountpoint_of(root, mounts, &rows[kept], rows[kept].fs.mounted,
+			      sizeof(rows[kept].fs.mounted));
+		held(root, &rows[kept]);
+		kept++;
 	}
 	if (mounts)
 		(void)fclose(mounts);
 	free(copy.text);
+	return kept;
 }
 
 static const char *dash(const char *s)
@@ -557,7 +612,7 @@ int disktable_rows(const char *root, const char *medium_id,
 	int r = disktable_collect(root, disks, n, all, DISKTABLE_ROWS_MAX);
 
 	/* the same bounded probe as the first banner's: a hung disk shows ? */
-	disktable_fill(root, all, r, 1);
+	r = disktable_fill(root, all, r, 1, medium_id);
 	disktable_mark_medium(disks, n, all, r, medium_id);
 	*rows = all;
 	return r;

@@ -68,9 +68,11 @@ int disktable_collect(const char *root, const struct disk *disks, int n,
  * Filesystem fields of the rows: probe (parallel: in a child per row, side
  * by side) and mount points; then what holds a disk: a LUKS volume's row
  * says locked or open as which /dev/mapper name, an md member's its array.
+ * With MEDIUM_ID, the partitions of the medium in its slot are not probed
+ * and their rows are dropped. Returns how many rows there are now.
  */
-void disktable_fill(const char *root, struct disk_row *rows, int n,
-		    int parallel);
+int disktable_fill(const char *root, struct disk_row *rows, int n, int parallel,
+		   const char *medium_id);
 
 /* Where ROOT/proc/self/mounts says /dev/NAME is mounted ("" when not). */
 void disktable_mountpoint(const char *root, const char *name, char *buf,

@@ -190,7 +190,8 @@ int step_disk_table(struct lb_context *ctx)
 
 	st->row_count = disktable_collect(ctx->root, st->disks, st->disk_count,
 					  st->rows, DISKTABLE_ROWS_MAX);
-	disktable_fill(ctx->root, st->rows, st->row_count, 1);
+	st->row_count = disktable_fill(ctx->root, st->rows, st->row_count, 1,
+				       st->medium_id);
 	disktable_mark_medium(st->disks, st->disk_count, st->rows,
 			      st->row_count, st->medium_id);
 	log_medium(st);

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from lifeboat_vm import ISO, TOP, Disk, make_disk, sha256
+from lifeboat_vm import BOOT_PROMPT, ISO, TOP, Disk, make_disk, sha256
 
 SCRAMBLED = [4, 0, 6, 2, 5, 1, 3]
 
@@ -64,19 +64,36 @@ def test_gaps_keep_slot_names(vm_factory, tmp_path):
 def test_iso_at_slot_7_is_sdh_and_the_medium(vm_factory, tmp_path):
     vm = vm_factory(boot="iso-disk", disks=slot_disks(tmp_path, [0, 1]), nic=None).start()
     vm.expect("Welcome to Lifeboat!", 120)
-    vm.expect(r"sdh\s+7 .*lifeboat-medium", 30)
-    vm.wait_boot_prompt()
+    vm.expect(r"sdh\s+7 [^\n]*lifeboat-medium", 30)
+    vm.expect(re.escape(BOOT_PROMPT), 120)
+    # the medium is one row: its partitions (the ISO image, the EFI image)
+    # are Lifeboat's, neither probed nor shown
+    assert not re.search(r"^\s*sdh\d", vm.child.before, re.M), vm.child.before
+    vm.set_prompt()
     assert vm.ok("blkid -s LABEL -o value /dev/sdh") == vm.ok("cat /etc/lifeboat/medium-id")
+    assert vm.ok("echo /dev/sdh[0-9]*").split() == ["/dev/sdh1", "/dev/sdh2"]
     table = vm.ok("lifeboat disks")
     assert re.search(r"^\s*sdh\s+7\s.*lifeboat-medium", table, re.M), table
+    assert not re.search(r"^\s*sdh\d", table, re.M), table
     assert not re.search(r"^\s*sda\s.*medium", table, re.M), table
     assert vm.poweroff() == 0
 
 
 def test_foreign_disk_at_slot_7_is_flagged(vm_factory, tmp_path):
-    vm = vm_factory(boot="kernel", disks=slot_disks(tmp_path, [0, 7]), nic=None).up()
+    disks = slot_disks(tmp_path, [0, 7])
+    # a customer's disk at sdh: its partitions are probed and shown, after it
+    subprocess.run(["sfdisk", "-q", disks[1].path], input="label: gpt\nstart=2048, size=8192\n",
+                   text=True, check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "custpart", "-E", "offset=%d" % (2048 * 512),
+                    disks[1].path, "4M"], check=True)
+    vm = vm_factory(boot="kernel", disks=disks, nic=None).start()
+    vm.expect("Welcome to Lifeboat!", 120)
+    vm.expect(r"sdh\s+7 [^\n]*not-the-medium", 30)
+    vm.expect(r"sdh1\s+4\.0M\s+ext4\s+custpart", 10)
+    vm.wait_boot_prompt()
     table = vm.ok("lifeboat disks")
-    assert re.search(r"^\s*sdh\s+7\s.*not-the-medium", table, re.M), table
+    assert re.search(r"^\s*sdh\s+7\s.*gpt.*not-the-medium", table, re.M), table
+    assert re.search(r"^\s*sdh1\s+4\.0M\s+ext4\s+custpart", table, re.M), table
     assert "lifeboat-medium" not in table
     assert vm.poweroff() == 0
 

@@ -159,7 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	r = disktable_collect(root, disks, n, rows, 64);
-	disktable_fill(root, rows, r, 0);
+	/* with a medium id: the disk may sit in the medium's slot */
+	r = disktable_fill(root, rows, r, 0, "LIFEBOAT_0123ABCD");
 	out = fopen("/dev/null", "w");
 	if (!out)
 		abort();

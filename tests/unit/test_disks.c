@@ -15,6 +15,8 @@
  * test makes the probe of one disk die and of another never end.
  */
 static const char *probe_dies, *probe_hangs;
+/* what the fake finds on sdh: the medium's label, or (NULL) nothing */
+static const char *medium_label;
 
 void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 {
@@ -25,7 +27,12 @@ void disktable_probe(const char *root, const char *name, struct disk_fs *fs)
 		for (;;)
 			pause();
 	memset(fs, 0, sizeof(*fs));
-	if (!strcmp(name, "sda") || !strcmp(name, "sdc1")) {
+	if (!strcmp(name, "sdh") && medium_label) {
+		strcpy(fs->type, "iso9660");
+		strcpy(fs->label, medium_label);
+	}
+	if (!strcmp(name, "sda") || !strcmp(name, "sdc1") ||
+	    !strcmp(name, "sdh1")) {
 		strcpy(fs->type, "ext4");
 		(void)snprintf(fs->label, sizeof(fs->label), "L%s", name);
 		strcpy(fs->uuid, "0123abcd-0000-1111-2222-333344445555");
@@ -60,6 +67,35 @@ static void scsi_disk(const char *root, const char *name, const char *hctl,
 }
 
 /* NVMe namespaces are disks; the tools image's loop, dm and md are not. */
+/* The fake root's SCSI host 0 is virtio-scsi (its targets are slots). */
+static void virtio_scsi_host(const char *root)
+{
+	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
+		       "virtio_scsi\n");
+}
+
+/* That host with a 1 MiB disk in slot 0. */
+static void virtio_sda(const char *root)
+{
+	virtio_scsi_host(root);
+	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
+}
+
+/* Partition NUMBER of DISK, SECTORS long, in sysfs. */
+static void scsi_part(const char *root, const char *disk, int number,
+		      const char *sectors)
+{
+	char p[256], n[16];
+
+	(void)snprintf(n, sizeof(n), "%d\n", number);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/%s%d/partition", disk, disk,
+		       number));
+	fakeroot_write(root, p, n);
+	CHECK(path_fmt(p, sizeof(p), "/sys/block/%s/%s%d/size", disk, disk,
+		       number));
+	fakeroot_write(root, p, sectors);
+}
+
 static void test_scan_nvme(void)
 {
 	char buf[PATH_MAX];
@@ -97,8 +133,7 @@ static void test_scan_controllers(void)
 	scsi_disk(root, "sdi", "1:0:0:0", "2048\n");
 	fakeroot_write(root, "/sys/class/scsi_host/host1/proc_name", "ahci\n");
 	scsi_disk(root, "sdb", "0:0:1:0", "2048\n");
-	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
-		       "virtio_scsi\n");
+	virtio_scsi_host(root);
 	fakeroot_write(root, "/sys/block/xvda/size", "4096\n");
 	link_to(root, "/sys/block/xvda/device", "../../vbd-768");
 	CHECK_INT(disks_scan(root, d, MAX_DISKS), 3);
@@ -132,15 +167,13 @@ static void test_scan(void)
 	struct disk d[MAX_DISKS];
 	int n;
 
-	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
-		       "virtio_scsi\n");
+	virtio_scsi_host(root);
 	fakeroot_write(root, "/sys/class/scsi_host/host1/proc_name", "ahci\n");
 	scsi_disk(root, "sdc", "0:0:2:0", "4096\n");
 	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
 	scsi_disk(root, "sdh", "0:0:7:0", "0\n");
 	scsi_disk(root, "sdi", "1:0:0:0", "100\n");
-	fakeroot_write(root, "/sys/block/sdc/sdc1/partition", "1\n");
-	fakeroot_write(root, "/sys/block/sdc/sdc1/size", "2000\n");
+	scsi_part(root, "sdc", 1, "2000\n");
 	fakeroot_write(root, "/sys/block/sdc/sdc2/partition", "2\n");
 	fakeroot_write(root, "/sys/block/sdc/queue/x", "");
 	fakeroot_write(root, "/sys/block/sda/ro", "1\n");
@@ -241,7 +274,7 @@ static void test_scan(void)
 		FILE *f = fmemopen(text, sizeof(text), "w");
 		int r = disktable_collect(root, d, n, rows, 32);
 
-		disktable_fill(root, rows, r, 0);
+		disktable_fill(root, rows, r, 0, NULL);
 
 		CHECK_INT(r, 7);
 		CHECK(rows[3].is_part);
@@ -266,14 +299,14 @@ static void test_scan(void)
 		int rp = disktable_collect(root, d, n, par, 32);
 
 		CHECK_INT(rp, r);
-		disktable_fill(root, par, rp, 1);
+		disktable_fill(root, par, rp, 1, NULL);
 		CHECK(!memcmp(par, rows, sizeof(rows[0]) * (size_t)r));
 
 		/* a probe that dies or never ends is "?", and we go on */
 		probe_dies = "sdc1";
 		probe_hangs = "sda";
 		rp = disktable_collect(root, d, n, par, 32);
-		disktable_fill(root, par, rp, 1);
+		disktable_fill(root, par, rp, 1, NULL);
 		CHECK_STR(par[0].fs.type, "?");
 		CHECK_STR(par[3].fs.type, "?");
 		CHECK_STR(par[3].fs.mounted, "/media/my disk");
@@ -316,15 +349,12 @@ static void test_ioerrs_and_no_answer(void)
 	struct disk_row rows[DISKTABLE_ROWS_MAX];
 	int n, r;
 
-	fakeroot_write(root, "/sys/class/scsi_host/host0/proc_name",
-		       "virtio_scsi\n");
-	scsi_disk(root, "sda", "0:0:0:0", "2048\n");
+	virtio_sda(root);
 	fakeroot_write(
 		root, "/sys/devices/pci/virtio0/host0/target/0:0:0:0/ioerr_cnt",
 		"0x1f\n");
 	scsi_disk(root, "sdc", "0:0:2:0", "4096\n");
-	fakeroot_write(root, "/sys/block/sdc/sdc1/partition", "1\n");
-	fakeroot_write(root, "/sys/block/sdc/sdc1/size", "2000\n");
+	scsi_part(root, "sdc", 1, "2000\n");
 	n = disks_scan(root, d, MAX_DISKS);
 	CHECK_INT(n, 2);
 	CHECK_INT((int)d[0].ioerrs, 31);
@@ -335,7 +365,7 @@ static void test_ioerrs_and_no_answer(void)
 	CHECK_STR(rows[0].flags, "ioerr:31");
 	CHECK_STR(rows[1].flags, "no-answer");
 	for (int parallel = 0; parallel < 2; parallel++) {
-		disktable_fill(root, rows, r, parallel);
+		disktable_fill(root, rows, r, parallel, NULL);
 		CHECK_STR(rows[0].fs.type, "ext4");
 		CHECK_STR(rows[1].fs.type, "?");
 		CHECK_STR(rows[2].name, "sdc1");
@@ -343,6 +373,70 @@ static void test_ioerrs_and_no_answer(void)
 		CHECK_STR(rows[2].fs.type, "?");
 		CHECK(strstr(rows[2].fs.note, "does not answer") != NULL);
 	}
+	fakeroot_free(root);
+}
+
+/*
+ * The medium in its slot is one row: its partitions (the ISO image, the EFI
+ * image) are neither probed nor shown. A customer's disk there, or no medium
+ * id, keeps them, probed after the disk.
+ */
+static void test_medium_partitions(void)
+{
+	char buf[PATH_MAX];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS];
+	struct disk_row rows[DISKTABLE_ROWS_MAX];
+	int n, r;
+
+	virtio_sda(root);
+	scsi_disk(root, "sdh", "0:0:7:0", "4096\n");
+	scsi_part(root, "sdh", 1, "4096\n");
+	scsi_part(root, "sdh", 2, "1000\n");
+	n = disks_scan(root, d, MAX_DISKS);
+	CHECK_INT(n, 2);
+	CHECK_INT(d[1].slot, MEDIUM_SLOT);
+	for (int parallel = 0; parallel < 2; parallel++) {
+		medium_label = "LIFEBOAT_1234ABCD";
+		r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+		CHECK_INT(r, 4);
+		r = disktable_fill(root, rows, r, parallel, medium_label);
+		CHECK_INT(r, 2);
+		CHECK_STR(rows[0].fs.type, "ext4");
+		CHECK_STR(rows[1].name, "sdh");
+		CHECK_STR(rows[1].fs.label, "LIFEBOAT_1234ABCD");
+		/* without the medium's id, every row */
+		r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+		CHECK_INT(disktable_fill(root, rows, r, parallel, NULL), 4);
+		CHECK_STR(rows[2].name, "sdh1");
+		CHECK_STR(rows[2].fs.type, "ext4");
+		/* another build's ISO, or a customer's disk, at sdh */
+		medium_label = "LIFEBOAT_99999999";
+		r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+		CHECK_INT(disktable_fill(root, rows, r, parallel,
+					 "LIFEBOAT_1234ABCD"),
+			  4);
+		CHECK_STR(rows[2].name, "sdh1");
+		CHECK_STR(rows[2].fs.type, "ext4");
+		CHECK_STR(rows[2].fs.label, "Lsdh1");
+		CHECK_STR(rows[3].name, "sdh2");
+		medium_label = NULL;
+		r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+		CHECK_INT(disktable_fill(root, rows, r, parallel,
+					 "LIFEBOAT_1234ABCD"),
+			  4);
+		CHECK_STR(rows[2].fs.label, "Lsdh1");
+	}
+	/* the disk at sdh never answers: its partitions are "?", not probed */
+	probe_hangs = "sdh";
+	medium_label = "LIFEBOAT_1234ABCD";
+	r = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
+	CHECK_INT(disktable_fill(root, rows, r, 1, medium_label), 4);
+	CHECK_STR(rows[1].fs.type, "?");
+	CHECK_STR(rows[2].fs.type, "?");
+	CHECK_STR(rows[3].fs.type, "?");
+	probe_hangs = NULL;
+	medium_label = NULL;
 	fakeroot_free(root);
 }
 
@@ -354,5 +448,6 @@ int main(void)
 	test_scan_controllers();
 	test_pending();
 	test_ioerrs_and_no_answer();
+	test_medium_partitions();
 	return check_done();
 }

@@ -165,7 +165,7 @@ static void test_table(void)
 	CHECK_INT(n, 5);
 	nr = disktable_collect(root, d, n, rows, DISKTABLE_ROWS_MAX);
 	CHECK_INT(nr, 9);
-	disktable_fill(root, rows, nr, 0);
+	disktable_fill(root, rows, nr, 0, NULL);
 	disktable_flags(d, rows, nr);
 
 	r = find(rows, nr, "rl/root");
