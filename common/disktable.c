@@ -383,7 +383,7 @@ static void probe_forked(const char *root, FILE *mounts, struct disk_row *rows,
 		pfd[i].events = POLLIN;
 		if (!pick[i])
 			continue;
-		/* what waited for a row that never answered has none left */
+		/* a second round after a hung disk used up the time: none */
 		if (now_ms() < deadline)
 			pfd[i].fd =
 				probe_start(root, mounts, &rows[i], &pids[i]);
