@@ -200,7 +200,6 @@ static void scan_one(const char *root, const char *name, struct disk *d)
 		d->slot = -1;
 		d->flags |= DISK_NOT_SLOT;
 	}
-	scan_parts(root, name, d);
 }
 
 static int by_name(const void *a, const void *b)
@@ -230,7 +229,7 @@ static bool is_disk_name(const char *name)
 	return sscanf(name, "nvme%un%u%n", &ctrl, &ns, &end) == 2 && !name[end];
 }
 
-int disks_scan(const char *root, struct disk *disks, int max)
+int disks_names(const char *root, char (*names)[DISK_NAME_SIZE], int max)
 {
 	DIR *dir = opendir_at(root, "/sys/block");
 	struct dirent *e;
@@ -241,13 +240,44 @@ int disks_scan(const char *root, struct disk *disks, int max)
 	while ((e = readdir(dir)) && n < max) {
 		if (!is_disk_name(e->d_name))
 			continue;
-		if (strlen(e->d_name) >= sizeof(disks[0].name))
+		if (strlen(e->d_name) >= DISK_NAME_SIZE)
 			continue;
-		scan_one(root, e->d_name, &disks[n++]);
+		copy_name(names[n++], DISK_NAME_SIZE, e->d_name);
 	}
 	closedir(dir);
+	return n;
+}
+
+static int scan(const char *root, struct disk *disks, int max, bool parts)
+{
+	char names[MAX_DISKS][DISK_NAME_SIZE];
+	int n = disks_names(root, names, max < MAX_DISKS ? max : MAX_DISKS);
+
+	for (int i = 0; i < n; i++) {
+		scan_one(root, names[i], &disks[i]);
+		if (parts)
+			scan_parts(root, names[i], &disks[i]);
+	}
 	qsort(disks, (size_t)n, sizeof(*disks), by_name);
 	return n;
+}
+
+int disks_scan(const char *root, struct disk *disks, int max)
+{
+	return scan(root, disks, max, true);
+}
+
+int disks_scan_whole(const char *root, struct disk *disks, int max)
+{
+	return scan(root, disks, max, false);
+}
+
+void disks_scan_parts(const char *root, struct disk *disks, int n)
+{
+	for (int i = 0; i < n; i++) {
+		disks[i].nparts = 0;
+		scan_parts(root, disks[i].name, &disks[i]);
+	}
 }
 
 static bool scsi_is_disk(const char *type)

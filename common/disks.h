@@ -14,6 +14,7 @@
 #define MEDIUM_SLOT 7
 #define MAX_DISKS 32
 #define MAX_PARTS 16
+#define DISK_NAME_SIZE 32
 
 enum disk_bus { BUS_OTHER, BUS_VIRTIO_SCSI, BUS_VIRTIO_BLK, BUS_SCSI };
 
@@ -28,7 +29,7 @@ enum disk_flags {
 };
 
 struct disk {
-	char name[32];
+	char name[DISK_NAME_SIZE];
 	int slot; /* 0..7, or -1 when the disk has no slot */
 	enum disk_bus bus;
 	unsigned long long bytes;
@@ -50,6 +51,18 @@ int disks_slot_from_hctl(const char *hctl);
  * never a loop, dm or md device.
  */
 int disks_scan(const char *root, struct disk *disks, int max);
+
+/* The whole disks' names under ROOT/sys/block, as disks_scan takes them. */
+int disks_names(const char *root, char (*names)[DISK_NAME_SIZE], int max);
+
+/*
+ * disks_scan without the partitions (nparts 0): /init's first look, while
+ * the kernel may still be reading partition tables (init/settle.h).
+ */
+int disks_scan_whole(const char *root, struct disk *disks, int max);
+
+/* The partitions of each of the n disks, read again. */
+void disks_scan_parts(const char *root, struct disk *disks, int n);
 
 /*
  * Disks the hardware exposes that the kernel has not finished naming yet:

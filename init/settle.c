@@ -40,50 +40,62 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
-int disks_settle(const char *root, struct disk *disks, int n, int wait_ms)
+void disks_settle_start(const char *root, struct settle *s)
 {
-	pid_t pids[MAX_DISKS];
-	int64_t deadline = now_ms() + wait_ms;
-	int i, left = 0, marked = 0;
+	s->started = now_ms();
+	s->n = disks_names(root, s->name, MAX_DISKS);
+	for (int i = 0; i < s->n; i++)
+		s->pid[i] = open_in_child(root, s->name[i]);
+}
 
-	for (i = 0; i < n && i < MAX_DISKS; i++) {
-		pids[i] = -1;
-		if (disks[i].flags & DISK_EMPTY)
-			continue;
-		pids[i] = open_in_child(root, disks[i].name);
-		if (pids[i] > 0)
+/* The index among the n disks of the one named name; -1: none. */
+static int disk_named(const struct disk *disks, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(disks[i].name, name))
+			return i;
+	return -1;
+}
+
+int disks_settle_wait(struct settle *s, struct disk *disks, int n, int wait_ms)
+{
+	int64_t deadline = s->started + wait_ms;
+	int at[MAX_DISKS], i, left = 0, marked = 0;
+	int count = s->n < MAX_DISKS ? s->n : MAX_DISKS;
+
+	/*
+	 * An empty disk is not waited for, nor one that came after the start
+	 * (it has no child) or went before the scan (it has no disk).
+	 */
+	for (i = 0; i < count; i++) {
+		at[i] = disk_named(disks, n, s->name[i]);
+		if (at[i] >= 0 && (disks[at[i]].flags & DISK_EMPTY))
+			at[i] = -1;
+		if (at[i] >= 0 && s->pid[i] > 0)
 			left++;
 	}
 	while (left > 0 && now_ms() < deadline) {
-		for (i = 0; i < n && i < MAX_DISKS; i++)
-			if (pids[i] > 0 &&
-			    waitpid(pids[i], NULL, WNOHANG) > 0) {
-				pids[i] = -1;
-				left--;
+		for (i = 0; i < count; i++)
+			if (s->pid[i] > 0 &&
+			    waitpid(s->pid[i], NULL, WNOHANG) > 0) {
+				s->pid[i] = -1;
+				left -= at[i] >= 0;
 			}
 		if (left > 0)
 			nap();
 	}
-	for (i = 0; i < n && i < MAX_DISKS; i++) {
-		if (pids[i] <= 0)
+	for (i = 0; i < count; i++) {
+		if (s->pid[i] <= 0)
 			continue;
 		/* dies once the scan lets go; reaped with the other orphans */
-		kill(pids[i], SIGKILL);
-		disks[i].flags |= DISK_NO_ANSWER;
+		kill(s->pid[i], SIGKILL);
+		if (at[i] < 0)
+			continue;
+		disks[at[i]].flags |= DISK_NO_ANSWER;
 		marked++;
 		lb_warn("%s does not answer: its partition table is still "
 			"being read after %d ms; shown as ?",
-			disks[i].name, wait_ms);
+			s->name[i], wait_ms);
 	}
 	return marked;
-}
-
-void disks_keep_no_answer(const struct disk *from, int nfrom, struct disk *to,
-			  int nto)
-{
-	for (int i = 0; i < nfrom; i++)
-		for (int j = 0; j < nto; j++)
-			if ((from[i].flags & DISK_NO_ANSWER) &&
-			    !strcmp(from[i].name, to[j].name))
-				to[j].flags |= DISK_NO_ANSWER;
 }

@@ -9,19 +9,34 @@
 #ifndef LIFEBOAT_SETTLE_H
 #define LIFEBOAT_SETTLE_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "disks.h"
 
 /* How long /init waits for the partition tables, all disks together. */
 #define SETTLE_WAIT_MS 1000
 
-/*
- * Open ROOT/dev/NAME of each non-empty disk in a child; mark the disks whose
- * child is still in open() after wait_ms. Returns how many were marked.
- */
-int disks_settle(const char *root, struct disk *disks, int n, int wait_ms);
+/* The children of one wait: a child per disk name, -1 once it is reaped. */
+struct settle {
+	int n;
+	int64_t started;
+	char name[MAX_DISKS][DISK_NAME_SIZE];
+	pid_t pid[MAX_DISKS];
+};
 
-/* Copy DISK_NO_ANSWER from the disks in from to the same names in to. */
-void disks_keep_no_answer(const struct disk *from, int nfrom, struct disk *to,
-			  int nto);
+/*
+ * Open ROOT/dev/NAME of every disk under ROOT/sys/block in a child: they
+ * wait in open() while /init reads the rest of sysfs (disks_scan_whole).
+ */
+void disks_settle_start(const char *root, struct settle *s);
+
+/*
+ * Wait for the children of the non-empty disks among the n disks until
+ * wait_ms after the start; mark those still in open() DISK_NO_ANSWER and
+ * leave them, and the rest, to PID 1's reaping. Returns how many were
+ * marked.
+ */
+int disks_settle_wait(struct settle *s, struct disk *disks, int n, int wait_ms);
 
 #endif

@@ -94,6 +94,7 @@ int step_disks(struct lb_context *ctx)
 {
 	struct boot_state *st = &ctx->state;
 	int64_t start = now_ms();
+	static struct settle settle;
 	int64_t named, settled;
 	int pending, n;
 
@@ -111,17 +112,15 @@ int step_disks(struct lb_context *ctx)
 			pending, DISK_WAIT_MS);
 	named = now_ms();
 	disks_read_medium_id(ctx->root, st->medium_id, sizeof(st->medium_id));
-	/* sysfs only: no disk is read here, so none can hold PID 1 up */
-	n = disks_scan(ctx->root, st->disks, MAX_DISKS);
-	/* the partition tables, read by the kernel meanwhile (settle.h) */
-	if (disks_settle(ctx->root, st->disks, n, SETTLE_WAIT_MS) < n) {
-		static struct disk before[MAX_DISKS];
-		int was = n;
-
-		memcpy(before, st->disks, sizeof(before));
-		n = disks_scan(ctx->root, st->disks, MAX_DISKS);
-		disks_keep_no_answer(before, was, st->disks, n);
-	}
+	/*
+	 * The partition tables, read by the kernel meanwhile (settle.h): the
+	 * children wait for them while sysfs is read, which reads no disk and
+	 * so cannot hold PID 1 up; then the partitions that are there now.
+	 */
+	disks_settle_start(ctx->root, &settle);
+	n = disks_scan_whole(ctx->root, st->disks, MAX_DISKS);
+	(void)disks_settle_wait(&settle, st->disks, n, SETTLE_WAIT_MS);
+	disks_scan_parts(ctx->root, st->disks, n);
 	settled = now_ms();
 	for (int i = 0; i < n; i++)
 		lb_info("disk %s slot %d, %llu bytes", st->disks[i].name,

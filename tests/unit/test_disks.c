@@ -123,6 +123,50 @@ static void test_scan_nvme(void)
 	fakeroot_free(root);
 }
 
+/*
+ * /init's order (init/settle.h): the names, the disks without partitions
+ * while the kernel may still read their tables, then the partitions there
+ * are by now, as one disks_scan finds them.
+ */
+static void test_scan_whole_then_parts(void)
+{
+	char buf[PATH_MAX], names[MAX_DISKS][DISK_NAME_SIZE];
+	const char *root = fakeroot_new(buf, sizeof(buf));
+	struct disk d[MAX_DISKS], all[MAX_DISKS];
+	int n;
+
+	scsi_disk(root, "sdb", "0:0:1:0", "2048\n");
+	scsi_disk(root, "sda", "0:0:0:0", "4096\n");
+	virtio_scsi_host(root);
+	fakeroot_write(root, "/sys/block/loop0/size", "8000\n");
+	fakeroot_write(root, "/sys/block/sda/sda2/partition", "2\n");
+	n = disks_names(root, names, MAX_DISKS);
+	CHECK_INT(n, 2);
+	CHECK(!strcmp(names[0], "sda") || !strcmp(names[1], "sda"));
+	CHECK(!strcmp(names[0], "sdb") || !strcmp(names[1], "sdb"));
+	CHECK_INT(disks_names(root, names, 1), 1);
+	n = disks_scan_whole(root, d, MAX_DISKS);
+	CHECK_INT(n, 2);
+	CHECK_STR(d[0].name, "sda");
+	CHECK_INT(d[0].slot, 0);
+	CHECK_INT(d[0].bytes, 4096 * 512ULL);
+	CHECK_INT(d[0].nparts, 0);
+	CHECK_STR(d[1].name, "sdb");
+	/* the kernel's scan ends: a partition more, read with the first */
+	fakeroot_write(root, "/sys/block/sda/sda1/partition", "1\n");
+	disks_scan_parts(root, d, n);
+	CHECK_INT(d[0].nparts, 2);
+	CHECK_STR(d[0].parts[0], "sda1");
+	CHECK_STR(d[0].parts[1], "sda2");
+	CHECK_INT(d[1].nparts, 0);
+	/* read again, not added to */
+	disks_scan_parts(root, d, n);
+	CHECK_INT(d[0].nparts, 2);
+	CHECK_INT(disks_scan(root, all, MAX_DISKS), n);
+	CHECK(!memcmp(all, d, sizeof(d[0]) * (size_t)n));
+	fakeroot_free(root);
+}
+
 /* A disk off the slots knows its controller: the SCSI host's driver, Xen's vbd. */
 static void test_scan_controllers(void)
 {
@@ -445,6 +489,7 @@ int main(void)
 	test_slot_from_hctl();
 	test_scan();
 	test_scan_nvme();
+	test_scan_whole_then_parts();
 	test_scan_controllers();
 	test_pending();
 	test_ioerrs_and_no_answer();
