@@ -417,8 +417,7 @@ static void probe_rows(const char *root, FILE *mounts, struct disk_row *rows,
 			probe_row(root, mounts, &rows[i], &rows[i].fs);
 }
 
-/* The row of the disk that partition row i is on (it comes first). */
-static int disk_row_of(const struct disk_row *rows, int i)
+int disktable_disk_row(const struct disk_row *rows, int i)
 {
 	for (int j = i - 1; j >= 0; j--)
 		if (!rows[j].is_part && !rows[j].stack &&
@@ -431,7 +430,7 @@ static int disk_row_of(const struct disk_row *rows, int i)
 static bool at_medium_slot(const struct disk_row *rows, int i,
 			   const char *medium_id)
 {
-	int d = rows[i].is_part ? disk_row_of(rows, i) : -1;
+	int d = rows[i].is_part ? disktable_disk_row(rows, i) : -1;
 
 	return medium_id && medium_id[0] && d >= 0 &&
 	       rows[d].slot == MEDIUM_SLOT;
@@ -466,8 +465,8 @@ int disktable_fill(const char *root, struct disk_row *rows, int n, int parallel,
 	probe_rows(root, mounts, rows, n, parallel, now, deadline);
 	for (i = 0; i < n; i++)
 		now[i] = later[i] &&
-			 !disktable_is_medium_row(&rows[disk_row_of(rows, i)],
-						  medium_id);
+			 !disktable_is_medium_row(
+				 &rows[disktable_disk_row(rows, i)], medium_id);
 	probe_rows(root, mounts, rows, n, parallel, now, deadline);
 	for (i = kept = 0; i < n; i++) {
 		if (later[i] && !now[i])

@@ -100,6 +100,9 @@ int disktable_rows(const char *root, const char *medium_id,
  */
 void disktable_print(FILE *out, const char *root, const char *medium_id);
 
+/* The row of the disk that partition row i is on (it comes first); -1: none. */
+int disktable_disk_row(const struct disk_row *rows, int i);
+
 /* Whether row is a whole disk whose filesystem is iso9660 labelled medium_id. */
 bool disktable_is_medium_row(const struct disk_row *row, const char *medium_id);
 

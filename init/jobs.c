@@ -78,18 +78,14 @@ static bool job_fs(const char *type)
 	return false;
 }
 
-/* Is the row (a partition) on a disk that holds a Lifeboat ISO? */
-static bool on_lifeboat_iso(const struct disk_row *rows, int n,
-			    const struct disk_row *r)
+/* Is row i (a partition) on a disk that holds a Lifeboat ISO? */
+static bool on_lifeboat_iso(const struct disk_row *rows, int i)
 {
-	for (int i = 0; i < n; i++)
-		if (!rows[i].is_part && !rows[i].stack &&
-		    rows[i].disk == r->disk &&
-		    !strcmp(rows[i].fs.type, "iso9660") &&
-		    !strncmp(rows[i].fs.label, JOBS_ISO_LABEL,
-			     sizeof(JOBS_ISO_LABEL) - 1))
-			return true;
-	return false;
+	int d = disktable_disk_row(rows, i);
+
+	return d >= 0 && !strcmp(rows[d].fs.type, "iso9660") &&
+	       !strncmp(rows[d].fs.label, JOBS_ISO_LABEL,
+			sizeof(JOBS_ISO_LABEL) - 1);
 }
 
 static void job_set(struct job *j, enum job_kind kind, const char *arg,
@@ -112,7 +108,7 @@ int jobs_plan(const struct lb_options *o, const char *fwcfg_file,
 		const struct disk_row *r = &rows[i];
 
 		if (!r->stack && !strcasecmp(r->fs.label, JOBS_LABEL) &&
-		    job_fs(r->fs.type) && !on_lifeboat_iso(rows, nrows, r)) {
+		    job_fs(r->fs.type) && !on_lifeboat_iso(rows, i)) {
 			job_set(&jobs[n++], JOB_DISK, r->dev, r->fs.type);
 			break;
 		}
