@@ -44,10 +44,11 @@ comp_configure PKG_CONFIG_LIBDIR="$pc" PKG_CONFIG_PATH= \
 # inlines as `rep movsb` (slow for btrfs' small copies), and ctree.c's tree
 # checks, where -Os leaves the key accessors as calls. Through the Makefile's
 # per-object DIR_FILE_cflags; the rest stays -Os. make bench's image on the
-# host: user time 5.35 -> 4.5 s; `btrfs` +8 KB (+4 KB compressed: the ISO has
-# about 10 KB to spare under 12 MiB). Five more hot files (check/main.c,
-# disk-io.c, the extent cache, the rb-tree, crc32c) gave another 0.2 s for
-# +12 KB compressed, which the ISO has not; all of it -O2, +55 KB compressed.
+# host: user time 5.4 -> 4.5 s; `btrfs` +8 KB (+4 KB compressed, of the
+# about 10 KB the ISO had to spare under 12 MiB: about 6 KB are left). Five
+# more hot files (check/main.c, disk-io.c, the extent cache, the rb-tree,
+# crc32c) gave another 0.2 s for +12 KB compressed, which the ISO has not;
+# all of it -O2, +55 KB compressed.
 hot="kernel-shared/ctree kernel-shared/extent_io"
 o2=()
 for f in $hot; do o2+=("$(echo "$f" | tr /- __)_cflags=-O2"); done
