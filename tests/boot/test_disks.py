@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+import qemu_args
 
 from lifeboat_vm import BOOT_PROMPT, ISO, TOP, Disk, make_disk, sha256
 
@@ -99,15 +100,12 @@ def test_foreign_disk_at_slot_7_is_flagged(vm_factory, tmp_path):
 
 
 def test_virtio_blk_disks_get_slot_names(vm_factory, tmp_path):
-    extra = []
-    for n in range(3):
-        img = make_disk(str(tmp_path / ("vblk%d.img" % n)), 10 + n)
-        extra += ["-drive", "if=none,id=vb%d,format=raw,file=%s" % (n, img),
-                  "-device", "virtio-blk-pci,drive=vb%d,serial=vblk%d" % (n, n)]
-    vm = vm_factory(boot="kernel", extra=extra, nic=None).up()
+    paths = [make_disk(str(tmp_path / ("vblk%d.img" % n)), 10 + n) for n in range(3)]
+    vm = vm_factory(boot="kernel", extra=qemu_args.other_disks("virtio-blk", paths, serial="vblk"),
+                    nic=None).up()
     table = sizes_by_name(vm)
-    assert table == {"sda": (10 << 20, "vblk0"), "sdb": (11 << 20, "vblk1"),
-                     "sdc": (12 << 20, "vblk2")}, table
+    assert table == {"sda": (10 << 20, "vblk-0"), "sdb": (11 << 20, "vblk-1"),
+                     "sdc": (12 << 20, "vblk-2")}, table
     assert vm.poweroff() == 0
 
 
