@@ -425,7 +425,9 @@ def test_lifeboat_chroot_dns_over_a_regular_resolv_conf(vm_factory, installed):
 
 def test_lifeboat_chroot_busy_after_exit(vm_factory, installed):
     vm = booted(vm_factory, installed_disks(installed), nic=None)
-    out, rc = vm.run("lifeboat chroot sda sh -c 'sleep 1000 </dev/null >/dev/null 2>&1 &'", 120)
+    # the shell opens /dev/null before it forks, so the sleep holds it from its first instant: a
+    # redirection of the sleep's own would race the chroot's clean-up when the shell exits first
+    out, rc = vm.run("lifeboat chroot sda sh -c 'exec </dev/null >/dev/null 2>&1; sleep 1000 &'", 120)
     assert rc == 1 and "still busy" in out and "lifeboat umount sda" in out, out
     # the sleep keeps the root (its cwd) and dev (its /dev/null); the rest went
     mounts = vm.ok("grep /media/sda /proc/mounts | cut -d' ' -f2")
