@@ -79,9 +79,11 @@ def _mk(path, d, fanout, files):
         _mk(os.path.join(path, "d%d" % i), d - 1, fanout, files)
 
 
-def cpu_seconds(cmd):
-    """(user + system seconds, exit status) of one run of cmd."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def cpu_seconds(cmd, env=None):
+    """(user + system seconds, exit status) of one run of cmd, with env's
+    variables added to the environment."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env=dict(os.environ, **env) if env else None)
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     return ru.ru_utime + ru.ru_stime, p.returncode
@@ -95,16 +97,17 @@ def version(prog, opt="-V", pattern=r"e2fsck (\S+)"):
 
 def alternate(log, label, progs, args, runs, res):
     """Fill res[name] with the CPU seconds of `prog args` for each (name, prog)
-    in progs, runs alternated after one untimed run to fill the page cache;
-    runs that fail are logged and left out. None when a program is missing."""
-    for _, prog in progs:
-        if not os.path.exists(prog):
-            log("bench: %s: %s missing; section skipped" % (label, prog))
+    or (name, prog, env) in progs, runs alternated after one untimed run to
+    fill the page cache; runs that fail are logged and left out. None when a
+    program is missing."""
+    for prog in progs:
+        if not os.path.exists(prog[1]):
+            log("bench: %s: %s missing; section skipped" % (label, prog[1]))
             return None
     cpu_seconds([progs[0][1]] + args)
     for r in range(runs):
-        for name, prog in progs:
-            s, rc = cpu_seconds([prog] + args)
+        for name, prog, *env in progs:
+            s, rc = cpu_seconds([prog] + args, *env)
             log("%s run %d: %-8s %.3f s CPU%s" % (label, r + 1, name, s, "" if rc == 0 else " (exit %d)" % rc))
             res.setdefault(name, [])
             if rc == 0:

@@ -13,6 +13,7 @@ btrfs by mkfs.btrfs --rootdir, XFS by mkfs.xfs, a loop mount and a copy.
 BENCH_REPAIR_SHAPE ("TOPS,FANOUT,DEPTH,FILES") gives another shape (bench-smoke
 uses a tiny one).
 """
+import glob
 import os
 import shutil
 import statistics
@@ -30,6 +31,13 @@ CHECKS = (
     ("btrfs check", "/usr/bin/btrfs", os.path.join(TOOLS, "btrfs"), ["check", "--readonly"],
      ("--version", r"(v\S+)"), "btrfs"),
 )
+# Lifeboat's btrfs asks for 2 MiB transparent huge pages (mimalloc-thp.o); the
+# same binary with them off runs beside it, for the CPU time they save or
+# cost on this host (README, "How it is built").
+HUGE_OFF = "lifeboat, huge pages off"
+HUGE_OFF_ENV = {"MIMALLOC_LARGE_OS_PAGES": "0"}
+BALLOON = "/sys/bus/virtio/drivers/virtio_balloon"
+REPORTING_BIT = 5  # VIRTIO_BALLOON_F_REPORTING
 
 
 def shape():
@@ -86,13 +94,44 @@ def run(log, runs):
         res = {"versions": [os.path.basename(p) + " " + eb.version(p, opt, pat) for p in (deb, lb)],
                "shape": "%d directories %d deep, %d files (%s)" % (
                    dirs, shape()[2] + 1, nfiles, "mkfs.btrfs --rootdir" if fs == "btrfs" else "mkfs.xfs + cp -a")}
-        out[what] = eb.alternate(log, what, (("debian", deb), ("lifeboat", lb)), args + [paths[fs]], runs, res)
+        progs = (("debian", deb), ("lifeboat", lb)) + (((HUGE_OFF, lb, HUGE_OFF_ENV),) if fs == "btrfs" else ())
+        out[what] = eb.alternate(log, what, progs, args + [paths[fs]], runs, res)
     return out
+
+
+def free_page_reporting(balloon=BALLOON):
+    """True when the host is a virtual machine whose balloon hands freed
+    memory back to its hypervisor (free page reporting: each 2 MiB block a
+    program frees is dropped, and the next huge page there is faulted in
+    afresh); False otherwise."""
+    for path in glob.glob(os.path.join(balloon, "virtio*", "features")):
+        with open(path) as f:
+            bits = f.read().strip()
+        if len(bits) > REPORTING_BIT and bits[REPORTING_BIT] == "1":
+            return True
+    return False
+
+
+def huge_off_note(r):
+    """The btrfs row's words on the huge pages: Lifeboat's time with them off,
+    its ratio, and whether this host reports free pages; "" without runs."""
+    off, deb = (r or {}).get(HUGE_OFF), (r or {}).get("debian")
+    if not off or not deb:
+        return ""
+    return (". With mimalloc's huge pages off (`MIMALLOC_LARGE_OS_PAGES=0`, same binary, same rounds): %.2f s, "
+            "%.2fx. This host's memory balloon %s free pages to its hypervisor." % (
+                statistics.median(off), statistics.median(off) / statistics.median(deb),
+                "reports" if free_page_reporting() else "does not report"))
 
 
 def rows(res):
     """Markdown table rows for the summary."""
-    return [eb.ratio_row("`%s`" % what, r) for what, r in (res or {}).items()]
+    out = []
+    for what, r in (res or {}).items():
+        row = eb.ratio_row("`%s`" % what, r)
+        note = huge_off_note(r)
+        out.append(row[:-2] + note + " |" if note and row.endswith(" |") else row)
+    return out
 
 
 def results(res, runs):
@@ -103,7 +142,9 @@ def results(res, runs):
           "On the host, the same image for both; CPU time (user + system), %d alternated runs after one to fill "
           "the page cache." % runs, "", "| check | median CPU (s) | runs (s) |", "|---|---|---|"]
     for what, r in res.items():
-        for n in ("lifeboat", "debian"):
+        for n in ("lifeboat", HUGE_OFF, "debian"):
+            if n == HUGE_OFF and n not in (r or {}):
+                continue
             v = (r or {}).get(n) or []
             md.append("| `%s`, %s | %s | %s |" % (what, n, "%.3f" % statistics.median(v) if v else "-",
                                                  ", ".join("%.3f" % x for x in v)))

@@ -37,8 +37,8 @@ comp_configure PKG_CONFIG_LIBDIR="$pc" PKG_CONFIG_PATH= \
 # musl's, `btrfs check` of make bench's image took about 2x the CPU time of
 # Debian's glibc build, over half of it in the kernel (mmap and munmap).
 # mimalloc-thp.o asks for 2 MiB pages (madvise, where the kernel has THP):
-# the check's page faults went from about 368,000 to 830 and its user time
-# about halved, for 5% more RSS (mimalloc.sh).
+# the check's page faults go from about 300,000 to 800, for 5% more RSS; the
+# CPU time it saves depends on the machine (mimalloc.sh).
 # -O2 for the two files `btrfs check` spends most of its user time in (perf
 # against Debian's build): extent_io.c's read_extent_buffer, whose memcpy -Os
 # inlines as `rep movsb` (slow for btrfs' small copies), and ctree.c's tree

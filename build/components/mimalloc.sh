@@ -16,9 +16,12 @@ copy_src
 # mimalloc.o: the default. mimalloc-thp.o: the same with the large_os_pages
 # option on by default (build/patches/mimalloc/0001-*), for btrfs-progs
 # alone: its allocator then asks for 2 MiB transparent huge pages (madvise),
-# and `btrfs check` of a large filesystem takes about half the CPU time (far
-# fewer page faults) for about 5% more memory. xfs_repair gained 5% for 20%
-# more memory, so it and the rest keep mimalloc.o.
+# and `btrfs check` of a large filesystem takes far fewer page faults for
+# about 5% more memory: half the CPU time on the host it was chosen on, the
+# same under TCG, more where the host's balloon hands freed memory back to
+# its hypervisor (each new huge page is then faulted in afresh; make bench
+# runs it both ways). xfs_repair gained 5% for 20% more memory, so it and the
+# rest keep mimalloc.o.
 for obj in mimalloc:0 mimalloc-thp:1; do
 	msg "compiling ${obj%:*}.o"
 	# shellcheck disable=SC2086 # CC is a list of words
