@@ -50,6 +50,8 @@ FLOOR_TARGET, DEBIAN_TARGET = 1.05, 0.15
 # The row the targets compare: the ISO's kernel (no tools image in its
 # initramfs, build/iso.sh) booted with -kernel like the floor, the ISO at sdh.
 LB = "lifeboat (ISO's kernel, ISO at sdh)"
+FLOOR = "floor (busybox sh only)"
+DEBIAN = "Debian initramfs-tools"
 ISO_KERNEL = os.path.join(TOP, "_build", "vmlinuz-iso")
 MEM_LB = "lifeboat, ISO's kernel, ISO at sdh (prompt + e2fsck -f of 1 GiB ext4)"
 MEM_LB_BUILT_IN = "lifeboat, vmlinuz with the tools built in (prompt + e2fsck -f of 1 GiB ext4)"
@@ -144,7 +146,7 @@ def systems():
                                                r"root@lifeboat:~# ")
     s["lifeboat (ISO at sdh, SeaBIOS boots it)"] = (qemu_args.slot_disks(
         blank_disks(7) + [qemu_args.Disk(iso, 7, readonly=True, boot=True)]), r"root@lifeboat:~# ")
-    s["floor (busybox sh only)"] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"),
+    s[FLOOR] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"),
                                      "-append", "console=ttyS0 panic=-1"] + disks(medium=True),
                                     r"floor# ")
     if not PEERS:
@@ -152,7 +154,7 @@ def systems():
     k, initrd = debian_kernel()
     if k:
         # no panic=: initramfs-tools would reboot instead of giving its shell
-        s["Debian initramfs-tools"] = (["-kernel", k, "-initrd", initrd, "-append",
+        s[DEBIAN] = (["-kernel", k, "-initrd", initrd, "-append",
                                         "console=ttyS0 break=premount"] + disks(medium=True),
                                        r"\(initramfs\) ")
     if os.path.exists(DI + "/linux"):
@@ -443,7 +445,7 @@ def summary(times, med, mem, timelines, ssh, iso, apt_med=None, e2=None, ssh_rat
           "one virtio NIC, -m 512); absolute times vary from run to run, the ratios within a run "
           "are what counts." % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(STARTED)), machine_line(), runs_text()),
           "", "| system | QEMU start to prompt | vs Lifeboat | target |", "|---|---|---|---|"]
-    targets = {"floor (busybox sh only)": ("floor", FLOOR_TARGET), "Debian initramfs-tools": ("Debian", DEBIAN_TARGET)}
+    targets = {FLOOR: ("floor", FLOOR_TARGET), DEBIAN: ("Debian", DEBIAN_TARGET)}
     for n in times:
         ratio = med[n] / lb if med[n] and lb else None
         target = "-"
@@ -504,7 +506,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     LOG = open(os.path.join(OUT, "bench.log"), "w")
     systems_ = systems()
-    missing = [n for n in ("Debian initramfs-tools", "Debian installer") if n not in systems_]
+    missing = [n for n in (DEBIAN, "Debian installer") if n not in systems_]
     for n in missing:
         if PEERS:
             log("bench: warning: %s not installed (build/bench/bench-deps.txt); skipped" % n)
@@ -563,7 +565,7 @@ def main():
             args = ["-kernel", kernel, "-append", "console=ttyS0 panic=-1"
                     ] + qemu_args.slot_disks([qemu_args.Disk(ext4, 0)] + extra)
             mem[name] = memory_floor("lifeboat", args, pattern, e2fsck_check)
-        for name in ("Debian initramfs-tools", "Debian installer"):
+        for name in (DEBIAN, "Debian installer"):
             if name in systems_:
                 mem[name + " (prompt)"] = memory_floor(name, *systems_[name])
 
@@ -574,7 +576,7 @@ def main():
     if os.path.exists(tf):
         timing = open(tf).read()
 
-    lb, deb, floor = med.get(LB), med.get("Debian initramfs-tools"), med.get("floor (busybox sh only)")
+    lb, deb, floor = med.get(LB), med.get(DEBIAN), med.get(FLOOR)
     md = ["# Lifeboat benchmark", "",
           "One run of `make bench`, %s, on %s: QEMU TCG, -smp 2, 7 blank virtio-scsi disks and the ISO at sdh, one virtio NIC, -m 512; "
           "%s per system, alternated; medians. Absolute times are only comparable within one run." % (
@@ -597,7 +599,7 @@ def main():
     if lb and floor:
         r = lb / floor
         md.append("| boot within %gx of the busybox-only floor | %.2fx%s | %s |" % (
-            FLOOR_TARGET, r, round_spread("floor (busybox sh only)"), verdict(r <= FLOOR_TARGET, "%.0f%%" % ((r / FLOOR_TARGET - 1) * 100))))
+            FLOOR_TARGET, r, round_spread(FLOOR), verdict(r <= FLOOR_TARGET, "%.0f%%" % ((r / FLOOR_TARGET - 1) * 100))))
     mf = mem.get(MEM_LB)
     if mf:
         md.append("| memory floor at most 48 MiB | %d MiB | %s |" % (mf, verdict(mf <= 48, "%d MiB" % (mf - 48))))
