@@ -52,6 +52,7 @@ FLOOR_TARGET, DEBIAN_TARGET = 1.05, 0.15
 LB = "lifeboat (ISO's kernel, ISO at sdh)"
 FLOOR = "floor (busybox sh only)"
 DEBIAN = "Debian initramfs-tools"
+INSTALLER = "Debian installer"
 ISO_KERNEL = os.path.join(TOP, "_build", "vmlinuz-iso")
 MEM_LB = "lifeboat, ISO's kernel, ISO at sdh (prompt + e2fsck -f of 1 GiB ext4)"
 MEM_LB_BUILT_IN = "lifeboat, vmlinuz with the tools built in (prompt + e2fsck -f of 1 GiB ext4)"
@@ -146,21 +147,18 @@ def systems():
                                                r"root@lifeboat:~# ")
     s["lifeboat (ISO at sdh, SeaBIOS boots it)"] = (qemu_args.slot_disks(
         blank_disks(7) + [qemu_args.Disk(iso, 7, readonly=True, boot=True)]), r"root@lifeboat:~# ")
-    s[FLOOR] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"),
-                                     "-append", "console=ttyS0 panic=-1"] + disks(medium=True),
-                                    r"floor# ")
+    s[FLOOR] = (["-kernel", os.path.join(OUT, "floor-vmlinuz"), "-append", "console=ttyS0 panic=-1"]
+                + disks(medium=True), r"floor# ")
     if not PEERS:
         return s
     k, initrd = debian_kernel()
     if k:
         # no panic=: initramfs-tools would reboot instead of giving its shell
-        s[DEBIAN] = (["-kernel", k, "-initrd", initrd, "-append",
-                                        "console=ttyS0 break=premount"] + disks(medium=True),
-                                       r"\(initramfs\) ")
+        s[DEBIAN] = (["-kernel", k, "-initrd", initrd, "-append", "console=ttyS0 break=premount"]
+                     + disks(medium=True), r"\(initramfs\) ")
     if os.path.exists(DI + "/linux"):
-        s["Debian installer"] = (["-kernel", DI + "/linux", "-initrd", DI + "/initrd.gz",
-                                  "-append", "console=ttyS0 panic=-1"] + disks(medium=True),
-                                 r"<Tab> moves")  # the footer of its first dialog
+        s[INSTALLER] = (["-kernel", DI + "/linux", "-initrd", DI + "/initrd.gz", "-append", "console=ttyS0 panic=-1"]
+                        + disks(medium=True), r"<Tab> moves")  # the footer of its first dialog
     return s
 
 
@@ -506,7 +504,7 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     LOG = open(os.path.join(OUT, "bench.log"), "w")
     systems_ = systems()
-    missing = [n for n in (DEBIAN, "Debian installer") if n not in systems_]
+    missing = [n for n in (DEBIAN, INSTALLER) if n not in systems_]
     for n in missing:
         if PEERS:
             log("bench: warning: %s not installed (build/bench/bench-deps.txt); skipped" % n)
@@ -565,7 +563,7 @@ def main():
             args = ["-kernel", kernel, "-append", "console=ttyS0 panic=-1"
                     ] + qemu_args.slot_disks([qemu_args.Disk(ext4, 0)] + extra)
             mem[name] = memory_floor("lifeboat", args, pattern, e2fsck_check)
-        for name in (DEBIAN, "Debian installer"):
+        for name in (DEBIAN, INSTALLER):
             if name in systems_:
                 mem[name + " (prompt)"] = memory_floor(name, *systems_[name])
 
