@@ -115,16 +115,16 @@ def alternate(log, label, progs, args, runs, res):
     return res
 
 
-def ratio_row(what, res):
+def ratio_row(what, res, more=""):
     """One summary row: Lifeboat's median CPU time against Debian's, met or
-    missed against 1.0x."""
+    missed against 1.0x, then the text MORE."""
     if not res or not res.get("debian") or not res.get("lifeboat"):
         return "| %s CPU time vs Debian's glibc build | not measured |" % what
     d, lb = statistics.median(res["debian"]), statistics.median(res["lifeboat"])
     r = lb / d
     return ("| %s CPU time (host, %s; %s vs Debian's %s) | Lifeboat %.2f s, Debian %.2f s: "
-            "%.2fx (target 1.0x): %s |" % (what, res["shape"], res["versions"][1], res["versions"][0], lb, d, r,
-                                          "met" if r <= 1.0 else "missed"))
+            "%.2fx (target 1.0x): %s%s |" % (what, res["shape"], res["versions"][1], res["versions"][0], lb, d, r,
+                                            "met" if r <= 1.0 else "missed", more))
 
 
 def run(log, runs):

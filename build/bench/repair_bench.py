@@ -126,12 +126,7 @@ def huge_off_note(r):
 
 def rows(res):
     """Markdown table rows for the summary."""
-    out = []
-    for what, r in (res or {}).items():
-        row = eb.ratio_row("`%s`" % what, r)
-        note = huge_off_note(r)
-        out.append(row[:-2] + note + " |" if note and row.endswith(" |") else row)
-    return out
+    return [eb.ratio_row("`%s`" % what, r, huge_off_note(r)) for what, r in (res or {}).items()]
 
 
 def results(res, runs):
